@@ -1,0 +1,10 @@
+/*
+ * commands.h - entry points of the `buzon` subcommands, one per file in src/cli/.
+ * Each takes the subcommand's own argv (argv[0] is its name) and returns an exit code (cli.h).
+ */
+#ifndef BUZON_CLI_COMMANDS_H
+#define BUZON_CLI_COMMANDS_H
+
+int cli_serve(int argc, char **argv);
+
+#endif

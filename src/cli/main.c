@@ -1,0 +1,57 @@
+/* main.c - `buzon`: dispatch to a subcommand. */
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+#include "buzon_version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct cli_command cli_commands[] = {
+    {"serve", "inicia el servidor HTTP del Buzón IMSS", cli_serve},
+    {NULL, NULL, NULL},
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "Uso: buzon [--version] [--help] SUBCOMANDO [OPCIONES]\n\n"
+                 "Buzón IMSS: notificaciones electrónicas, actuaciones firmadas con e.firma y\n"
+                 "acuses de recibo sellados.\n\n"
+                 "Subcomandos:\n");
+    for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+        fprintf(out, "  %-12s %s\n", c->name, c->summary);
+    fprintf(out, "\n'buzon SUBCOMANDO --help' describe las opciones de cada uno.\n\n"
+                 "Códigos de salida:\n"
+                 "  0  correcto\n"
+                 "  1  falla: la operación no pudo hacerse, o un valor revisado no es válido\n"
+                 "  2  uso incorrecto o entrada mal formada: no se hizo nada\n\n"
+                 "Configuración: buzon.ini en el directorio actual o --config ARCHIVO; cada clave\n"
+                 "puede sustituirse con la variable de entorno BUZON_SECCION_CLAVE\n"
+                 "(docs/configuration.md).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("buzon %s\n", BUZON_VERSION);
+        return CLI_OK;
+    }
+
+    for (const struct cli_command *c = cli_commands; c->name != NULL; c++) {
+        if (strcmp(argv[1], c->name) == 0)
+            return c->run(argc - 1, argv + 1);
+    }
+    return cli_error(CLI_USAGE, "unknown_command",
+                     "subcomando desconocido: «%s»; 'buzon --help' muestra la lista", argv[1]);
+}
