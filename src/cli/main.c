@@ -9,6 +9,7 @@
 
 const struct cli_command cli_commands[] = {
     {"serve", "inicia el servidor HTTP del Buzón IMSS", cli_serve},
+    {"ident", "valida RFC, CURP, NSS y registro patronal", cli_ident},
     {NULL, NULL, NULL},
 };
 
