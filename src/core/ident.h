@@ -37,7 +37,7 @@
  *   the Resolución Miscelánea Fiscal, guide to fill in CFDI). They are valid and flagged
  *   generic; their check character is whatever the rule gives (mismatch for XAXX).
  *   Century: an RFC carries only YY. The year reported is 20YY when that is not after the
- *   current year (UTC), otherwise 19YY (ident_rfc_century); date.century_inferred says so.
+ *   current year (UTC), otherwise 19YY (ident_rfc_century); century_inferred says so.
  *   Only the reported year depends on the clock: whether the date exists does not, because
  *   the only day whose existence depends on the century is 29 February of YY = 00, and 2000
  *   was a leap year.
