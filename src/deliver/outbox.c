@@ -145,3 +145,29 @@ deliver_decide(const struct deliver_policy *p, int attempts, enum deliver_outcom
     }
     return attempts >= p->max_attempts ? DELIVER_MARK_FAILED : DELIVER_MARK_RETRY;
 }
+
+int
+deliver_policy_load(const struct config *cfg, struct deliver_policy *p, struct error *err)
+{
+    long long lease = config_int(cfg, "deliver", "lease_s");
+    long long smtp = config_int(cfg, "deliver", "smtp_timeout_s");
+    long long sms = config_int(cfg, "deliver", "sms_timeout_s");
+    long long base = config_int(cfg, "deliver", "backoff_base_s");
+    long long max = config_int(cfg, "deliver", "backoff_max_s");
+
+    if (lease < (smtp > sms ? smtp : sms) + 10)
+        return error_set(err, "deliver_policy",
+                         "[deliver] lease_s (%lld) debe superar en al menos 10 segundos a "
+                         "smtp_timeout_s y sms_timeout_s",
+                         lease);
+    if (max < base)
+        return error_set(err, "deliver_policy",
+                         "[deliver] backoff_max_s no puede ser menor que backoff_base_s");
+
+    p->max_attempts = (int)config_int(cfg, "deliver", "max_attempts");
+    p->base_us = base * 1000000;
+    p->max_us = max * 1000000;
+    p->lease_us = lease * 1000000;
+    p->batch = (size_t)config_int(cfg, "deliver", "batch");
+    return 0;
+}

@@ -15,6 +15,7 @@
 #ifndef BUZON_DELIVER_OUTBOX_H
 #define BUZON_DELIVER_OUTBOX_H
 
+#include "base/config.h"
 #include "core/error.h"
 
 #include <stdbool.h>
@@ -140,6 +141,15 @@ struct deliver_policy {
  * Pure; thread-safe.
  */
 int64_t deliver_backoff_us(const struct deliver_policy *p, int attempts, uint64_t rnd);
+
+/*
+ * Fill p (out) from the [deliver] keys of cfg (in): max_attempts, backoff_base_s,
+ * backoff_max_s, lease_s, batch. Returns 0, or -1 with err ("deliver_policy") when the lease
+ * does not exceed both channel timeouts by at least 10 seconds (a lease that ends while an
+ * attempt runs would let a second worker send the same message), or backoff_max_s is below
+ * backoff_base_s.
+ */
+int deliver_policy_load(const struct config *cfg, struct deliver_policy *p, struct error *err);
 
 enum deliver_decision {
     DELIVER_MARK_DELIVERED,

@@ -169,6 +169,33 @@ decision_follows_outcome_and_attempts(void **state)
     assert_int_equal(deliver_decide(&policy, 5, DELIVER_TRANSIENT), DELIVER_MARK_FAILED);
 }
 
+static void
+policy_comes_from_the_configuration_and_is_checked(void **state)
+{
+    struct config *cfg = config_new();
+    struct deliver_policy p;
+    struct error err;
+
+    (void)state;
+    assert_int_equal(deliver_policy_load(cfg, &p, &err), 0);
+    assert_int_equal(p.max_attempts, 12);
+    assert_int_equal(p.base_us, 60000000);
+    assert_int_equal(p.max_us, 3600000000);
+    assert_int_equal(p.lease_us, 300000000);
+    assert_int_equal(p.batch, 32);
+
+    /* A lease shorter than an attempt could let two workers send the same message. */
+    assert_int_equal(config_set(cfg, "deliver", "smtp_timeout_s", "295", &err), 0);
+    assert_int_equal(deliver_policy_load(cfg, &p, &err), -1);
+    assert_string_equal(err.code, "deliver_policy");
+    assert_int_equal(config_set(cfg, "deliver", "smtp_timeout_s", "30", &err), 0);
+
+    assert_int_equal(config_set(cfg, "deliver", "backoff_max_s", "59", &err), 0);
+    assert_int_equal(deliver_policy_load(cfg, &p, &err), -1);
+    assert_string_equal(err.code, "deliver_policy");
+    config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -182,6 +209,7 @@ main(void)
         cmocka_unit_test(backoff_stops_at_the_cap_even_after_many_attempts),
         cmocka_unit_test(backoff_spreads_over_the_jitter_range),
         cmocka_unit_test(decision_follows_outcome_and_attempts),
+        cmocka_unit_test(policy_comes_from_the_configuration_and_is_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
