@@ -180,7 +180,10 @@ keep_line(struct upload *u, const char *line, size_t n)
     /* 334 lines are SASL challenges (RFC 4954): not evidence, and they echo credentials. */
     if (n == 0 || strncmp(line, "334", n < 3 ? n : 3) == 0)
         return;
-    snprintf(res->reply, sizeof(res->reply), "%.*s", (int)n, line);
+    /* 221 answers the QUIT libcurl sends when it drops a connection after a refusal: the
+     * reply that matters is the one before it (RFC 5321 4.2.2). */
+    if (strncmp(line, "221", n < 3 ? n : 3) != 0)
+        snprintf(res->reply, sizeof(res->reply), "%.*s", (int)n, line);
     if (u->transcript_len + n + 2 < sizeof(res->transcript)) {
         memcpy(res->transcript + u->transcript_len, line, n);
         u->transcript_len += n;

@@ -147,7 +147,18 @@ def test_plain(tmp):
         check("451 is transient: retried up to max_attempts",
               r2["state"] == "failed" and r2["attempts"] == 2 and r2["outcome"] == "transient"
               and r2["reply_code"] == 451 and r2["error"] == "deliver_smtp_deferred", str(r2))
+        check("the refusal is the reply kept, not the goodbye",
+              r1["reply"].startswith("550 5.1.1") and r2["reply"].startswith("451 4.3.0"),
+              r1["reply"] + " | " + r2["reply"])
         check("refused messages did not arrive", len(messages_in(box)) == before)
+
+        # libcurl asks for SMTPUTF8 (RFC 6531) for a non-ASCII address; this server lacks it.
+        res, _ = deliver([dict(VALIDATION, key="utf8", to="josé@ejemplo.mx")],
+                         **plain_settings(port))
+        check("a UTF-8 address to a server without SMTPUTF8 is refused for good",
+              res["utf8"]["outcome"] == "permanent" and res["utf8"]["reply_code"] == 500,
+              str(res["utf8"]))
+        check("nothing arrived for it", len(messages_in(box)) == before)
 
         res, _ = deliver([dict(VALIDATION, key="t1")],
                          **plain_settings(port, smtp_tls="starttls"))
