@@ -170,6 +170,13 @@ record_reply(struct deliver_result *res, long status, const struct reply *r)
     snprintf(res->transcript, sizeof(res->transcript), "%s\n", res->reply);
 }
 
+/*
+ * FIXME: Kannel's sendsms takes no idempotency key, so an SMS resent after a crash between the
+ * gateway's 202 and the mark reaches the phone twice (docs/delivery.md, "Idempotency"); a
+ * gateway that deduplicates by a client reference would close that window.
+ * FIXME: delivery reports are requested when [deliver] sms_dlr_url is set, but no HTTP route
+ * receives them yet: the evidence stops at the gateway's acceptance, not the handset's.
+ */
 static void
 sms_send(void *ctx, const struct deliver_message *m, int64_t now_us, struct deliver_result *res)
 {

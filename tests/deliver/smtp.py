@@ -152,6 +152,17 @@ def test_plain(tmp):
               r1["reply"] + " | " + r2["reply"])
         check("refused messages did not arrive", len(messages_in(box)) == before)
 
+        # A line holding one dot would end DATA (RFC 5321 4.5.2) unless it is stuffed.
+        res, _ = deliver([{"kind": "email", "to": "persona@ejemplo.mx", "key": "dots",
+                           "subject": "Puntos", "body": "uno\n.\ndos\n..tres"}],
+                         **plain_settings(port))
+        got = dict(messages_in(box)).get(res["dots"]["reply"].rsplit(" ", 1)[-1], b"")
+        text = email.message_from_bytes(got, policy=email.policy.default)
+        check("a line with a single dot arrives intact",
+              got and text.get_content().replace("\r\n", "\n") == "uno\n.\ndos\n..tres\n",
+              repr(got[-60:]))
+        before = len(messages_in(box))
+
         # libcurl asks for SMTPUTF8 (RFC 6531) for a non-ASCII address; this server lacks it.
         res, _ = deliver([dict(VALIDATION, key="utf8", to="josé@ejemplo.mx")],
                          **plain_settings(port))
