@@ -4,6 +4,7 @@
 #include "base/log.h"
 #include "core/mem.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -195,4 +196,43 @@ deliver_worker_loop(struct deliver_worker *w, const atomic_bool *stop, int64_t i
             nap(stop, idle_us);
     }
     return 0;
+}
+
+int
+deliver_stats_prometheus(const struct deliver_stats *stats, char *out, size_t len)
+{
+    struct {
+        const char *name, *type, *help;
+        double value;
+    } rows[] = {
+        {"claimed_total", "counter", "Outbox messages claimed by this worker.",
+         (double)atomic_load(&stats->claimed)},
+        {"delivered_total", "counter", "Messages the server accepted.",
+         (double)atomic_load(&stats->delivered)},
+        {"retried_total", "counter", "Attempts that failed and were scheduled again.",
+         (double)atomic_load(&stats->retried)},
+        {"failed_total", "counter", "Messages given up (permanent failure or max attempts).",
+         (double)atomic_load(&stats->failed)},
+        {"resent_in_doubt_total", "counter", "Messages sent again after an unfinished attempt.",
+         (double)atomic_load(&stats->in_doubt)},
+        {"mark_errors_total", "counter", "Outcomes that could not be recorded.",
+         (double)atomic_load(&stats->mark_errors)},
+        {"worker_lag_seconds", "gauge", "How late the oldest message of the last pass was.",
+         (double)atomic_load(&stats->lag_us) / 1e6},
+        {"worker_last_pass_timestamp_seconds", "gauge", "When the last pass ended (Unix time).",
+         (double)atomic_load(&stats->last_pass_us) / 1e6},
+    };
+    size_t used = 0;
+
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        int n = snprintf(out + used, len - used,
+                         "# HELP buzon_outbox_%s %s\n# TYPE buzon_outbox_%s %s\n"
+                         "buzon_outbox_%s %.*f\n",
+                         rows[i].name, rows[i].help, rows[i].name, rows[i].type, rows[i].name,
+                         rows[i].type[0] == 'c' ? 0 : 3, rows[i].value);
+        if (n < 0 || (size_t)n >= len - used)
+            return -1;
+        used += (size_t)n;
+    }
+    return (int)used;
 }

@@ -68,4 +68,14 @@ int deliver_worker_run_once(struct deliver_worker *w, size_t *n_done, struct err
  */
 int deliver_worker_loop(struct deliver_worker *w, const atomic_bool *stop, int64_t idle_us);
 
+/*
+ * Write the counters of stats (in) into out (out, len bytes) in the Prometheus text exposition
+ * format (version 0.0.4): buzon_outbox_{claimed,delivered,retried,failed,resent_in_doubt,
+ * mark_errors}_total, buzon_outbox_worker_lag_seconds and
+ * buzon_outbox_worker_last_pass_timestamp_seconds, each with HELP and TYPE lines, so that
+ * /metrics can append them. Returns the length written, or -1 when len is too small.
+ * Thread-safe with respect to the worker updating stats.
+ */
+int deliver_stats_prometheus(const struct deliver_stats *stats, char *out, size_t len);
+
 #endif

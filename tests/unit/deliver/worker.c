@@ -398,6 +398,33 @@ the_loop_drains_the_outbox_and_stops_when_asked(void **state)
     assert_int_equal(atomic_load(&fx->worker.stats.delivered), 2);
 }
 
+static void
+stats_are_written_for_prometheus(void **state)
+{
+    static const enum deliver_outcome script[] = {DELIVER_TRANSIENT};
+    struct fixture *fx = *state;
+    char out[4096];
+    int n;
+
+    fx->fake.script = script;
+    fx->fake.n_script = 1;
+    enqueue(fx, "k1");
+    enqueue(fx, "k2");
+    fx->now += 3 * SEC;
+    pass(fx);
+
+    n = deliver_stats_prometheus(&fx->worker.stats, out, sizeof(out));
+    assert_true(n > 0 && (size_t)n == strlen(out));
+    assert_non_null(strstr(out, "# TYPE buzon_outbox_delivered_total counter\n"
+                                "buzon_outbox_delivered_total 1\n"));
+    assert_non_null(strstr(out, "\nbuzon_outbox_retried_total 1\n"));
+    assert_non_null(strstr(out, "\nbuzon_outbox_claimed_total 2\n"));
+    assert_non_null(strstr(out, "\nbuzon_outbox_worker_lag_seconds 3.000\n"));
+    assert_non_null(strstr(out, "\nbuzon_outbox_worker_last_pass_timestamp_seconds "
+                                "1700000003.000\n"));
+    assert_int_equal(deliver_stats_prometheus(&fx->worker.stats, out, 100), -1);
+}
+
 int
 main(void)
 {
@@ -419,6 +446,7 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_loop_drains_the_outbox_and_stops_when_asked, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(stats_are_written_for_prometheus, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
