@@ -44,23 +44,59 @@ opt_str(const struct config *cfg, const char *key)
     return v[0] != '\0' ? mem_strdup(v) : NULL;
 }
 
-/* True when url's host is the loopback interface, where a clear-text password stays local. */
+/* True when host (in, as libcurl parsed it) names the loopback interface and nothing else. */
 static bool
-url_is_loopback(const char *url)
+host_is_loopback(const char *host)
 {
-    const char *host = strstr(url, "://");
+    unsigned a, b, c, d;
+    char tail;
 
-    if (host == NULL)
-        return false;
-    host += 3;
-    return strncmp(host, "127.", 4) == 0 || strncmp(host, "localhost", 9) == 0 ||
-           strncmp(host, "[::1]", 5) == 0;
+    if (strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+        return true;
+    /* 127.0.0.0/8, written as four decimal numbers (not a name such as 127.example.mx). */
+    return sscanf(host, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 &&
+           c < 256 && d < 256;
+}
+
+/*
+ * Parse url with libcurl's own parser, as the transfer will: refuse credentials in it (they
+ * belong in smtp_user and smtp_password_file) and tell whether its host is loopback.
+ */
+static int
+inspect_url(const char *url, bool *loopback, struct error *err)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    char *user = NULL;
+    int rc = -1;
+
+    *loopback = false;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        error_set(err, "deliver_smtp_config", "[deliver] smtp_url no es un URL válido");
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+        error_set(err, "deliver_smtp_config",
+                  "[deliver] smtp_url no debe llevar usuario ni contraseña: use smtp_user y "
+                  "smtp_password_file");
+        goto out;
+    }
+    *loopback = host_is_loopback(host);
+    rc = 0;
+
+out:
+    curl_free(host);
+    curl_free(user);
+    curl_url_cleanup(u);
+    return rc;
 }
 
 static int
 check_settings(const struct deliver_smtp *s, const char *tls, struct error *err)
 {
     bool implicit_url = strncmp(s->url, "smtps://", 8) == 0;
+    bool loopback;
 
     if (!implicit_url && strncmp(s->url, "smtp://", 7) != 0)
         return error_set(err, "deliver_smtp_config",
@@ -72,10 +108,12 @@ check_settings(const struct deliver_smtp *s, const char *tls, struct error *err)
     if (s->from == NULL || email_check(s->from, err) != 0)
         return error_set(err, "deliver_smtp_config",
                          "[deliver] smtp_from debe ser una dirección de correo válida");
+    if (inspect_url(s->url, &loopback, err) != 0)
+        return -1;
     if (s->password != NULL && s->user == NULL)
         return error_set(err, "deliver_smtp_config",
                          "[deliver] smtp_password_file requiere smtp_user");
-    if (s->user != NULL && !s->tls && !url_is_loopback(s->url))
+    if (s->user != NULL && !s->tls && !loopback)
         return error_set(err, "deliver_smtp_config",
                          "[deliver] no se envía la contraseña SMTP sin TLS a otro equipo: use "
                          "smtp_tls = starttls o implicit");

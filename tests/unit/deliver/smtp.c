@@ -144,10 +144,31 @@ passwords_need_a_user_and_tls_off_loopback(void **state)
     config_set(cfg, "deliver", "smtp_password_file", path, &err);
     assert_refused(cfg, "deliver_smtp_config");
 
+    /* Names that only start like loopback are other machines. */
+    cfg = settings("smtp://localhost.example.mx", "none", "a@b.mx");
+    config_set(cfg, "deliver", "smtp_user", "avisos", &err);
+    assert_refused(cfg, "deliver_smtp_config");
+    cfg = settings("smtp://127.example.mx", "none", "a@b.mx");
+    config_set(cfg, "deliver", "smtp_user", "avisos", &err);
+    assert_refused(cfg, "deliver_smtp_config");
+
+    /* Credentials in the URL are refused, which also stops "127.0.0.1@otro.mx" tricks. */
+    assert_refused(settings("smtp://127.0.0.1@mail.example.mx", "none", "a@b.mx"),
+                   "deliver_smtp_config");
+    assert_refused(settings("smtp://avisos:secreto@mail.example.mx", "starttls", "a@b.mx"),
+                   "deliver_smtp_config");
+
     /* On loopback the clear-text password never leaves the machine. */
     cfg = settings("smtp://127.0.0.1:2525", "none", "a@b.mx");
     config_set(cfg, "deliver", "smtp_user", "avisos", &err);
     config_set(cfg, "deliver", "smtp_password_file", path, &err);
+    s = deliver_smtp_new(cfg, &err);
+    assert_non_null(s);
+    deliver_smtp_free(s);
+    config_free(cfg);
+
+    cfg = settings("smtp://[::1]:2525", "none", "a@b.mx");
+    config_set(cfg, "deliver", "smtp_user", "avisos", &err);
     s = deliver_smtp_new(cfg, &err);
     assert_non_null(s);
     deliver_smtp_free(s);
