@@ -2,8 +2,9 @@
 
 Sends the validation e-mail and the aviso through src/deliver/smtp.c, reads what arrived, and
 checks headers, UTF-8 text, the Message-ID derived from the idempotency key, and the server's
-reply kept as evidence; then refusals (550 permanent, 451 transient), STARTTLS required and
-verified, and an unreachable server.
+reply kept as evidence; then refusals (550 permanent, 451 transient), dot-stuffing, a UTF-8
+address to a server without SMTPUTF8, STARTTLS required and verified, AUTH with the password
+from its file (tests/deliver/auth_server.py), and an unreachable server.
 """
 import email
 import email.policy
@@ -213,6 +214,44 @@ def test_starttls(tmp):
         proc.wait(timeout=10)
 
 
+def test_auth(tmp):
+    port = free_port()
+    box = os.path.join(tmp, "auth")
+    env = dict(os.environ, PYTHONPATH=HERE)
+    proc = subprocess.Popen([PY, os.path.join(HERE, "auth_server.py"), str(port), box, "avisos",
+                             "clave-smtp"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    pw = os.path.join(tmp, "smtp-password")
+    try:
+        wait_port(port, proc)
+        with open(pw, "w") as f:
+            f.write("clave-smtp\n")
+        res, err = deliver([dict(VALIDATION, key="auth-1")],
+                           **plain_settings(port, smtp_user="avisos", smtp_password_file=pw))
+        r = res["auth-1"]
+        check("delivered after AUTH with the password from its file",
+              r["state"] == "delivered" and "235 " in r["transcript"], str(r) + err)
+        check("the transcript holds neither the password nor its base64",
+              "clave-smtp" not in r["transcript"] and "Y2xhdmUtc210cA" not in r["transcript"]
+              and "AGF2aXNvcwBjbGF2ZS1zbXRw" not in r["transcript"], r["transcript"])
+
+        with open(pw, "w") as f:
+            f.write("otra\n")
+        res, _ = deliver([dict(VALIDATION, key="auth-2")],
+                         **plain_settings(port, smtp_user="avisos", smtp_password_file=pw))
+        check("a wrong SMTP password is transient (535: configuration, not the message)",
+              res["auth-2"]["outcome"] == "transient" and res["auth-2"]["reply_code"] == 535,
+              str(res["auth-2"]))
+        res, _ = deliver([dict(VALIDATION, key="auth-3")], **plain_settings(port))
+        check("no AUTH where it is required is transient (530)",
+              res["auth-3"]["outcome"] == "transient" and res["auth-3"]["reply_code"] == 530,
+              str(res["auth-3"]))
+        check("only the authenticated message arrived", len(messages_in(box)) == 1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def test_unreachable():
     res, _ = deliver([dict(VALIDATION, key="down")], **plain_settings(free_port()))
     r = res["down"]
@@ -224,5 +263,6 @@ def test_unreachable():
 with tempfile.TemporaryDirectory() as tmp:
     test_plain(tmp)
     test_starttls(tmp)
+    test_auth(tmp)
     test_unreachable()
 finish()
