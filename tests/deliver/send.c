@@ -15,10 +15,9 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "deliver/outbox_memory.h"
-#include "deliver/sms.h"
+#include "deliver/service.h"
 #include "deliver/smtp.h"
 #include "deliver/templates.h"
-#include "deliver/worker.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -157,46 +156,33 @@ main(void)
 {
     struct config *cfg = config_new();
     struct deliver_memory *mem = deliver_memory_new();
-    struct deliver_smtp *smtp = NULL;
-    struct deliver_sms *sms = NULL;
-    struct deliver_channel email_ch, sms_ch;
+    struct deliver_service *svc = NULL;
     struct deliver_backend backend;
-    struct deliver_policy policy;
-    struct deliver_worker w;
     char *keys[KEYS_MAX];
     size_t n_keys = 0;
     struct error err;
+    bool email, sms;
     int rc = 1;
 
     deliver_global_init();
-    if (config_load_env(cfg, &err) != 0 || deliver_policy_load(cfg, &policy, &err) != 0) {
-        fprintf(stderr, "%s: %s\n", err.code, err.message);
-        goto out;
-    }
     log_set_level(LOG_ERROR);
-
-    /* A channel left unconfigured is reported and its messages wait, as in the server. */
-    smtp = deliver_smtp_new(cfg, &err);
-    if (smtp == NULL)
-        fprintf(stderr, "%s: %s\n", err.code, err.message);
-    sms = deliver_sms_new(cfg, &err);
-    if (sms == NULL)
-        fprintf(stderr, "%s: %s\n", err.code, err.message);
-
     deliver_memory_backend(mem, &backend);
-    deliver_worker_init(&w, &backend, &policy);
-    if (smtp != NULL) {
-        deliver_smtp_channel(smtp, &email_ch);
-        w.email = &email_ch;
-    }
-    if (sms != NULL) {
-        deliver_sms_channel(sms, &sms_ch);
-        w.sms = &sms_ch;
-    }
-
-    if (enqueue_stdin(mem, keys, &n_keys, w.now_us(NULL)) != 0)
+    if (config_load_env(cfg, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", err.code, err.message);
         goto out;
-    drain(&w, mem, keys, n_keys);
+    }
+    svc = deliver_service_new(cfg, &backend, &err);
+    if (svc == NULL) {
+        fprintf(stderr, "%s: %s\n", err.code, err.message);
+        goto out;
+    }
+    /* A channel left unconfigured is reported and its messages wait, as in the server. */
+    deliver_service_channels(svc, &email, &sms);
+    fprintf(stderr, "email %s, sms %s\n", email ? "on" : "off", sms ? "on" : "off");
+
+    if (enqueue_stdin(mem, keys, &n_keys, deliver_service_worker(svc)->now_us(NULL)) != 0)
+        goto out;
+    drain(deliver_service_worker(svc), mem, keys, n_keys);
     for (size_t i = 0; i < n_keys; i++)
         print_row(mem, keys[i]);
     rc = 0;
@@ -204,8 +190,7 @@ main(void)
 out:
     for (size_t i = 0; i < n_keys; i++)
         free(keys[i]);
-    deliver_smtp_free(smtp);
-    deliver_sms_free(sms);
+    deliver_service_free(svc);
     deliver_memory_free(mem);
     config_free(cfg);
     deliver_global_cleanup();
