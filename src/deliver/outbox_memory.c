@@ -119,6 +119,18 @@ deliver_memory_get(struct deliver_memory *mem, const char *key, struct deliver_m
     return rc;
 }
 
+size_t
+deliver_memory_pending(struct deliver_memory *mem)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&mem->lock);
+    for (size_t i = 0; i < mem->n_rows; i++)
+        n += mem->rows[i].state == DELIVER_MEMORY_PENDING;
+    pthread_mutex_unlock(&mem->lock);
+    return n;
+}
+
 /* Index of the due pending row with the earliest due time, or -1. */
 static long
 earliest_due(const struct deliver_memory *mem, int64_t now_us)

@@ -52,6 +52,9 @@ int deliver_memory_add(struct deliver_memory *mem, const struct deliver_message 
  */
 int deliver_memory_get(struct deliver_memory *mem, const char *key, struct deliver_memory_row *out);
 
+/* Number of rows still pending (due or not, claimed or not). */
+size_t deliver_memory_pending(struct deliver_memory *mem);
+
 /* The backend (out) that works on mem (borrowed: mem must outlive its use). */
 void deliver_memory_backend(struct deliver_memory *mem, struct deliver_backend *out);
 

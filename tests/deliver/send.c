@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { KEYS_MAX = 64, PARAMS_MAX = 8 };
+enum { KEYS_MAX = 10000, PARAMS_MAX = 8 };
 
 static const char *const template_names[] = {"validation_email", "validation_sms", "aviso_email",
                                              "aviso_sms"};
@@ -65,7 +65,7 @@ enqueue_stdin(struct deliver_memory *mem, char **keys, size_t *n_keys, int64_t n
 {
     char line[8192];
 
-    while (fgets(line, sizeof(line), stdin) != NULL && *n_keys < KEYS_MAX) {
+    while (fgets(line, sizeof(line), stdin) != NULL) {
         json_t *obj = json_loads(line, 0, NULL);
         struct deliver_message m = {0};
         struct error err;
@@ -73,6 +73,11 @@ enqueue_stdin(struct deliver_memory *mem, char **keys, size_t *n_keys, int64_t n
 
         if (obj == NULL)
             continue;
+        if (*n_keys == KEYS_MAX) {
+            fprintf(stderr, "more than %d messages\n", KEYS_MAX);
+            json_decref(obj);
+            return -1;
+        }
         m.kind = strcmp(json_string_value(json_object_get(obj, "kind")), "sms") == 0
                      ? DELIVER_SMS
                      : DELIVER_EMAIL;
@@ -116,29 +121,13 @@ print_row(struct deliver_memory *mem, const char *key)
     deliver_message_cleanup(&row.msg);
 }
 
-static size_t
-count_pending(struct deliver_memory *mem, char **keys, size_t n_keys)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < n_keys; i++) {
-        struct deliver_memory_row row;
-
-        if (deliver_memory_get(mem, keys[i], &row) == 0) {
-            n += row.state == DELIVER_MEMORY_PENDING;
-            deliver_message_cleanup(&row.msg);
-        }
-    }
-    return n;
-}
-
 /* Run passes until nothing is pending, or 60 seconds pass. */
 static void
-drain(struct deliver_worker *w, struct deliver_memory *mem, char **keys, size_t n_keys)
+drain(struct deliver_worker *w, struct deliver_memory *mem)
 {
     struct timespec pause = {0, 100000000};
 
-    for (int i = 0; i < 600 && count_pending(mem, keys, n_keys) > 0; i++) {
+    for (int i = 0; i < 600 && deliver_memory_pending(mem) > 0; i++) {
         struct error err;
         size_t n;
 
@@ -158,7 +147,7 @@ main(void)
     struct deliver_memory *mem = deliver_memory_new();
     struct deliver_service *svc = NULL;
     struct deliver_backend backend;
-    char *keys[KEYS_MAX];
+    char **keys = calloc(KEYS_MAX, sizeof(*keys));
     size_t n_keys = 0;
     struct error err;
     bool email, sms;
@@ -182,7 +171,7 @@ main(void)
 
     if (enqueue_stdin(mem, keys, &n_keys, deliver_service_worker(svc)->now_us(NULL)) != 0)
         goto out;
-    drain(deliver_service_worker(svc), mem, keys, n_keys);
+    drain(deliver_service_worker(svc), mem);
     for (size_t i = 0; i < n_keys; i++)
         print_row(mem, keys[i]);
     rc = 0;
@@ -190,6 +179,7 @@ main(void)
 out:
     for (size_t i = 0; i < n_keys; i++)
         free(keys[i]);
+    free(keys);
     deliver_service_free(svc);
     deliver_memory_free(mem);
     config_free(cfg);

@@ -151,7 +151,9 @@ a_delivered_message_keeps_the_reply_and_is_never_sent_again(void **state)
     struct deliver_memory_row row;
 
     enqueue(fx, "aviso-1-email-1");
+    assert_int_equal(deliver_memory_pending(fx->mem), 1);
     assert_int_equal(pass(fx), 1);
+    assert_int_equal(deliver_memory_pending(fx->mem), 0);
     row = row_of(fx, "aviso-1-email-1");
     assert_int_equal(row.state, DELIVER_MEMORY_DELIVERED);
     assert_string_equal(row.last.reply, "250 fake reply to aviso-1-email-1");
@@ -358,6 +360,7 @@ two_workers_sharing_one_outbox_send_each_message_once(void **state)
     pthread_join(b, NULL);
 
     assert_int_equal(fx->fake.n_sent, 200);
+    assert_int_equal(deliver_memory_pending(fx->mem), 0);
     for (size_t i = 0; i < 200; i++) {
         for (size_t j = i + 1; j < 200; j++)
             assert_string_not_equal(fx->fake.sent_keys[i], fx->fake.sent_keys[j]);
