@@ -27,6 +27,9 @@ enum deliver_kind {
     DELIVER_SMS = 2,
 };
 
+/* The bit of kind k in the kinds mask of a claim. */
+#define DELIVER_KIND_BIT(k) (1u << (unsigned)(k))
+
 enum {
     DELIVER_KEY_MAX = 100,        /* idempotency key, characters [A-Za-z0-9._-] */
     DELIVER_SUBJECT_MAX = 200,    /* octets of UTF-8 */
@@ -100,8 +103,10 @@ struct deliver_channel {
  * token no longer matches (the lease expired and another worker took the message) fails with
  * err code "deliver_lease_lost" and changes nothing.
  *
- * claim: atomically take up to max messages that are due (next_attempt_us <= now_us), oldest
- *   first, and for each: add one to attempts, set in_doubt when the previous attempt was never
+ * claim: atomically take up to max messages that are due (next_attempt_us <= now_us) and whose
+ *   kind is in the mask kinds (DELIVER_KIND_BIT of each kind the worker has a channel for;
+ *   others are left untouched, attempts included, until a worker with that channel comes),
+ *   oldest first, and for each: add one to attempts, set in_doubt when the previous attempt was never
  *   marked, set a fresh lease_token and move next_attempt_us to now_us + lease_us, so that a
  *   message whose worker dies becomes due again when the lease ends. Copies go to out (out,
  *   array of max; the caller cleans each with deliver_message_cleanup), each with the due time
@@ -113,7 +118,7 @@ struct deliver_channel {
  */
 struct deliver_backend {
     void *ctx;
-    int (*claim)(void *ctx, int64_t now_us, int64_t lease_us, size_t max,
+    int (*claim)(void *ctx, int64_t now_us, int64_t lease_us, unsigned kinds, size_t max,
                  struct deliver_message *out, size_t *n_out, struct error *err);
     int (*mark_delivered)(void *ctx, const struct deliver_message *msg,
                           const struct deliver_result *res, int64_t now_us, struct error *err);

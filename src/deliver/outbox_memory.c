@@ -131,15 +131,16 @@ deliver_memory_pending(struct deliver_memory *mem)
     return n;
 }
 
-/* Index of the due pending row with the earliest due time, or -1. */
+/* Index of the due pending row of a kind in kinds with the earliest due time, or -1. */
 static long
-earliest_due(const struct deliver_memory *mem, int64_t now_us)
+earliest_due(const struct deliver_memory *mem, int64_t now_us, unsigned kinds)
 {
     long best = -1;
 
     for (size_t i = 0; i < mem->n_rows; i++) {
         const struct deliver_memory_row *r = &mem->rows[i];
-        if (r->state != DELIVER_MEMORY_PENDING || r->msg.next_attempt_us > now_us)
+        if (r->state != DELIVER_MEMORY_PENDING || r->msg.next_attempt_us > now_us ||
+            (kinds & DELIVER_KIND_BIT(r->msg.kind)) == 0)
             continue;
         if (best < 0 || r->msg.next_attempt_us < mem->rows[best].msg.next_attempt_us)
             best = (long)i;
@@ -148,8 +149,8 @@ earliest_due(const struct deliver_memory *mem, int64_t now_us)
 }
 
 static int
-mem_claim(void *ctx, int64_t now_us, int64_t lease_us, size_t max, struct deliver_message *out,
-          size_t *n_out, struct error *err)
+mem_claim(void *ctx, int64_t now_us, int64_t lease_us, unsigned kinds, size_t max,
+          struct deliver_message *out, size_t *n_out, struct error *err)
 {
     struct deliver_memory *mem = ctx;
     long i;
@@ -157,7 +158,7 @@ mem_claim(void *ctx, int64_t now_us, int64_t lease_us, size_t max, struct delive
     (void)err;
     *n_out = 0;
     pthread_mutex_lock(&mem->lock);
-    while (*n_out < max && (i = earliest_due(mem, now_us)) >= 0) {
+    while (*n_out < max && (i = earliest_due(mem, now_us, kinds)) >= 0) {
         struct deliver_memory_row *r = &mem->rows[i];
 
         r->msg.attempts++;

@@ -71,6 +71,7 @@ attempt(struct deliver_worker *w, const struct deliver_message *m, int64_t now,
         res->outcome = DELIVER_PERMANENT;
         return;
     }
+    /* Only a backend that ignored the kinds mask of the claim can bring us here. */
     if (ch == NULL) {
         error_set(&res->err, "deliver_channel_missing",
                   "el canal de envío no está configurado; el mensaje espera");
@@ -128,6 +129,14 @@ record(struct deliver_worker *w, const struct deliver_message *m, const struct d
     }
 }
 
+/* The kinds this worker has a channel for: the others stay in the outbox, untouched. */
+static unsigned
+kinds_of(const struct deliver_worker *w)
+{
+    return (w->email != NULL ? DELIVER_KIND_BIT(DELIVER_EMAIL) : 0u) |
+           (w->sms != NULL ? DELIVER_KIND_BIT(DELIVER_SMS) : 0u);
+}
+
 int
 deliver_worker_run_once(struct deliver_worker *w, size_t *n_done, struct error *err)
 {
@@ -141,7 +150,8 @@ deliver_worker_run_once(struct deliver_worker *w, size_t *n_done, struct error *
 
     if (n_done != NULL)
         *n_done = 0;
-    rc = w->backend->claim(w->backend->ctx, now, w->policy.lease_us, batch, msgs, &n, err);
+    rc = w->backend->claim(w->backend->ctx, now, w->policy.lease_us, kinds_of(w), batch, msgs, &n,
+                           err);
     if (rc != 0)
         goto out;
     atomic_fetch_add(&w->stats.claimed, n);

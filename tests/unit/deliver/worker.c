@@ -251,7 +251,8 @@ a_crash_after_claim_resends_once_the_lease_ends_marked_in_doubt(void **state)
 
     /* A worker claims the message, sends it, and dies before recording the outcome. */
     assert_int_equal(
-        fx->backend.claim(fx->backend.ctx, fx->now, policy.lease_us, 1, &claimed, &n, &err), 0);
+        fx->backend.claim(fx->backend.ctx, fx->now, policy.lease_us, ~0u, 1, &claimed, &n, &err),
+        0);
     assert_int_equal(n, 1);
     assert_false(claimed.in_doubt);
 
@@ -278,17 +279,146 @@ a_crash_after_claim_resends_once_the_lease_ends_marked_in_doubt(void **state)
 }
 
 static void
-a_missing_channel_leaves_the_message_waiting(void **state)
+a_kind_without_channel_is_left_untouched_until_one_comes(void **state)
 {
     struct fixture *fx = *state;
+    struct deliver_message m = {0};
     struct deliver_memory_row row;
+    struct error err;
 
     fx->worker.email = NULL;
     enqueue(fx, "k1");
+    m.kind = DELIVER_SMS;
+    m.key = (char *)"k2";
+    m.address = (char *)"+525512345678";
+    m.body = (char *)"Buzon IMSS";
+    assert_int_equal(deliver_memory_add(fx->mem, &m, fx->now, NULL, &err), 0);
+
+    /* Only the SMS is taken; the e-mail keeps its attempts for a worker that can send it. */
     assert_int_equal(pass(fx), 1);
+    assert_int_equal(row_of(fx, "k2").state, DELIVER_MEMORY_DELIVERED);
     row = row_of(fx, "k1");
     assert_int_equal(row.state, DELIVER_MEMORY_PENDING);
-    assert_string_equal(row.last.err.code, "deliver_channel_missing");
+    assert_int_equal(row.msg.attempts, 0);
+
+    fx->worker.email = &fx->channel;
+    assert_int_equal(pass(fx), 1);
+    row = row_of(fx, "k1");
+    assert_int_equal(row.state, DELIVER_MEMORY_DELIVERED);
+    assert_int_equal(row.msg.attempts, 1);
+}
+
+/* A backend that hands out one given message and records what is marked: it stands for a
+ * store whose row was altered, or which ignores the kinds mask. */
+struct rogue {
+    struct deliver_message msg;
+    bool given;
+    enum deliver_decision marked;
+    struct deliver_result res;
+};
+
+static int
+rogue_claim(void *ctx, int64_t now_us, int64_t lease_us, unsigned kinds, size_t max,
+            struct deliver_message *out, size_t *n_out, struct error *err)
+{
+    struct rogue *r = ctx;
+
+    (void)now_us, (void)lease_us, (void)kinds, (void)max, (void)err;
+    *n_out = 0;
+    if (!r->given) {
+        out[0] = r->msg;
+        out[0].key = strdup(r->msg.key);
+        out[0].address = strdup(r->msg.address);
+        out[0].subject = r->msg.subject ? strdup(r->msg.subject) : NULL;
+        out[0].body = strdup(r->msg.body);
+        r->given = true;
+        *n_out = 1;
+    }
+    return 0;
+}
+
+static int
+rogue_mark(struct rogue *r, enum deliver_decision d, const struct deliver_result *res)
+{
+    r->marked = d;
+    r->res = *res;
+    return 0;
+}
+
+static int
+rogue_delivered(void *ctx, const struct deliver_message *m, const struct deliver_result *res,
+                int64_t now_us, struct error *err)
+{
+    (void)m, (void)now_us, (void)err;
+    return rogue_mark(ctx, DELIVER_MARK_DELIVERED, res);
+}
+
+static int
+rogue_retry(void *ctx, const struct deliver_message *m, const struct deliver_result *res,
+            int64_t next_us, int64_t now_us, struct error *err)
+{
+    (void)m, (void)next_us, (void)now_us, (void)err;
+    return rogue_mark(ctx, DELIVER_MARK_RETRY, res);
+}
+
+static int
+rogue_failed(void *ctx, const struct deliver_message *m, const struct deliver_result *res,
+             int64_t now_us, struct error *err)
+{
+    (void)m, (void)now_us, (void)err;
+    return rogue_mark(ctx, DELIVER_MARK_FAILED, res);
+}
+
+static void
+run_rogue(struct fixture *fx, struct rogue *r)
+{
+    struct deliver_backend b = {r, rogue_claim, rogue_delivered, rogue_retry, rogue_failed};
+    struct error err;
+    size_t n;
+
+    r->marked = (enum deliver_decision) - 1;
+    fx->worker.backend = &b;
+    assert_int_equal(deliver_worker_run_once(&fx->worker, &n, &err), 0);
+    assert_int_equal(n, 1);
+    fx->worker.backend = &fx->backend;
+}
+
+static void
+an_altered_row_is_failed_without_being_sent(void **state)
+{
+    struct fixture *fx = *state;
+    struct rogue r = {0};
+
+    r.msg.id = 9;
+    r.msg.kind = DELIVER_EMAIL;
+    r.msg.key = (char *)"k9";
+    r.msg.address = (char *)"persona@ejemplo.mx\r\nBcc: otro@ejemplo.mx";
+    r.msg.subject = (char *)"Aviso";
+    r.msg.body = (char *)"Texto";
+    r.msg.attempts = 1;
+    run_rogue(fx, &r);
+    assert_int_equal(r.marked, DELIVER_MARK_FAILED);
+    assert_int_equal(r.res.outcome, DELIVER_PERMANENT);
+    assert_string_equal(r.res.err.code, "email_control");
+    assert_int_equal(fx->fake.n_sent, 0);
+}
+
+static void
+a_message_without_channel_from_a_careless_backend_waits(void **state)
+{
+    struct fixture *fx = *state;
+    struct rogue r = {0};
+
+    fx->worker.sms = NULL;
+    r.msg.id = 10;
+    r.msg.kind = DELIVER_SMS;
+    r.msg.key = (char *)"k10";
+    r.msg.address = (char *)"+525512345678";
+    r.msg.body = (char *)"Buzon IMSS";
+    r.msg.attempts = 1;
+    run_rogue(fx, &r);
+    assert_int_equal(r.marked, DELIVER_MARK_RETRY);
+    assert_string_equal(r.res.err.code, "deliver_channel_missing");
     assert_int_equal(fx->fake.n_sent, 0);
 }
 
@@ -440,8 +570,12 @@ main(void)
         cmocka_unit_test_setup_teardown(transient_failures_stop_at_max_attempts, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_crash_after_claim_resends_once_the_lease_ends_marked_in_doubt, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_missing_channel_leaves_the_message_waiting, setup,
+        cmocka_unit_test_setup_teardown(a_kind_without_channel_is_left_untouched_until_one_comes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(an_altered_row_is_failed_without_being_sent, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_message_without_channel_from_a_careless_backend_waits,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(the_same_key_cannot_be_enqueued_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(the_lag_measures_how_late_the_oldest_message_was, setup,
                                         teardown),
