@@ -50,7 +50,7 @@ struct deliver_message {
     char *subject;           /* e-mail subject; NULL for SMS */
     char *body;              /* UTF-8 text */
     int attempts;            /* attempts started so far, the current one included once claimed */
-    int64_t next_attempt_us; /* UTC microseconds when it is due (the lease end while claimed) */
+    int64_t next_attempt_us; /* UTC µs when due; in a claimed copy, the due time before claim */
     uint64_t lease_token;    /* set by claim; marks are refused unless it still matches */
     bool in_doubt;           /* claim found the previous attempt unfinished (a crash) */
 };
