@@ -9,6 +9,7 @@
 
 const struct cli_command cli_commands[] = {
     {"serve", "inicia el servidor HTTP del Buzón IMSS", cli_serve},
+    {"clock", "reloj legal: días hábiles, zonas, acuses, notificaciones y plazos", cli_clock},
     {NULL, NULL, NULL},
 };
 
