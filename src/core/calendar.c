@@ -253,6 +253,8 @@ calendar_list_parse(struct calendar_list *list, const char *text, size_t len, co
 fail:
     while (list->n > n_before)
         free(list->items[--list->n].description);
+    if (list->n == 0)
+        calendar_list_free(list);
     return -1;
 }
 
