@@ -286,6 +286,8 @@ run_notification(struct env *env, const struct opts *o, json_t *out, struct erro
                         json_string(n.by == CLOCK_BY_OPENING ? "opening" : "lapse"));
     put_date(out, "notification_date", n.notified_date);
     put_date(out, "effect_date", n.effect_date);
+    if (n.effect_date_other != n.effect_date)
+        put_date(out, "effect_date_other_reading", n.effect_date_other);
     return 0;
 }
 
@@ -311,6 +313,7 @@ run_deadline(struct env *env, const struct opts *o, json_t *out, struct error *e
     put_date(out, "first_day", d.first_day);
     put_date(out, "last_day", d.last_day);
     put_instant(out, "ends_at", d.ends_at, z);
+    put_instant(out, "enforce_after", d.enforce_after, z);
     return 0;
 }
 

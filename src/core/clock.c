@@ -148,14 +148,11 @@ clock_wall_instant(const struct tz_zone *zone, int32_t date, int32_t sec, struct
 int64_t
 clock_end_of_day(const struct tz_zone *zone, int32_t date)
 {
-    /* The first instant of the next day, less one microsecond: right across DST changes. */
+    /* The first instant of the next day, less one microsecond: right across DST changes. When
+     * midnight itself is skipped, tz_from_local gives the instant the gap starts. */
     int64_t first;
-    int64_t next = (int64_t)(date + 1) * CIVIL_SEC_PER_DAY;
 
-    if (tz_from_local(zone, next, &first, NULL) == TZ_GAP) {
-        /* Midnight skipped: the day ends where the gap starts. */
-        first = next - tz_offset(zone, next - CIVIL_SEC_PER_DAY);
-    }
+    tz_from_local(zone, (int64_t)(date + 1) * CIVIL_SEC_PER_DAY, &first, NULL);
     return first * US - 1;
 }
 
@@ -220,69 +217,79 @@ clock_filing(const struct clock *c, const struct tz_zone *zone, int64_t at, int3
 
 /* ---- Notifications (R18-R25) ---- */
 
-bool
-clock_in_notify_window(const struct clock *c, const struct tz_zone *zone, int64_t t)
+/* The zones a notification is read in: legal dates (A4, A9) and the window's wall clock. */
+struct reading {
+    const struct tz_zone *legal, *window;
+};
+
+static struct reading
+reading_of(const struct clock *c, const struct tz_zone *zone)
 {
-    int32_t wall = sec_of_day(window_zone(c, zone), t);
+    return (struct reading){legal_zone(c, zone), window_zone(c, zone)};
+}
+
+static bool
+in_window(const struct clock *c, struct reading r, int64_t t)
+{
+    int32_t wall = sec_of_day(r.window, t);
 
     /* A7: both edges inclusive, to the second (18:00:00 in, 18:00:01 out). */
-    return calendar_is_business(c->cal, clock_legal_date(c, zone, t)) &&
+    return calendar_is_business(c->cal, clock_date_in(r.legal, t)) &&
            wall >= c->policy->notify_from && wall <= c->policy->notify_to;
 }
 
-int64_t
-clock_normalise_opening(const struct clock *c, const struct tz_zone *zone, int64_t t,
-                        struct clock_trace *trace)
+bool
+clock_in_notify_window(const struct clock *c, const struct tz_zone *zone, int64_t t)
 {
-    const struct tz_zone *wz = window_zone(c, zone);
-    int32_t d = clock_legal_date(c, zone, t);
-    int32_t wall = sec_of_day(wz, t);
+    return in_window(c, reading_of(c, zone), t);
+}
+
+static int64_t
+normalise(const struct clock *c, struct reading r, int64_t t, struct clock_trace *trace)
+{
+    int32_t d = clock_date_in(r.legal, t);
 
     clock_trace_rule(trace, 21);
-    if (clock_in_notify_window(c, zone, t))
+    if (in_window(c, r, t))
         return t;
 
     clock_trace_rule(trace, 23);
     clock_trace_ambiguity(trace, 6);
     /* A6 alternative: an opening before the window on a business day counts that day. */
     if (c->policy->early_open_policy == CLOCK_EARLY_SAME_DAY_0930 &&
-        calendar_is_business(c->cal, d) && wall < c->policy->notify_from &&
-        clock_date_in(wz, t) == d)
-        return clock_wall_instant(wz, d, c->policy->notify_from, trace);
+        calendar_is_business(c->cal, d) && sec_of_day(r.window, t) < c->policy->notify_from &&
+        clock_date_in(r.window, t) == d)
+        return clock_wall_instant(r.window, d, c->policy->notify_from, trace);
 
     /* Lineamientos 7.2 ¶2: 09:30 of the business day after the receipt's legal date. */
-    return clock_wall_instant(wz, calendar_next(c->cal, d), c->policy->notify_from, trace);
+    return clock_wall_instant(r.window, calendar_next(c->cal, d), c->policy->notify_from, trace);
 }
 
-int
-clock_notification(const struct clock *c, const struct tz_zone *zone, int64_t aviso,
-                   const int64_t *opened, struct clock_notification *out, struct clock_trace *trace,
-                   struct error *err)
+int64_t
+clock_normalise_opening(const struct clock *c, const struct tz_zone *zone, int64_t t,
+                        struct clock_trace *trace)
+{
+    return normalise(c, reading_of(c, zone), t, trace);
+}
+
+/* R19-R25 in one reading. */
+static void
+notify(const struct clock *c, struct reading r, int64_t aviso, const int64_t *opened,
+       struct clock_notification *out, struct clock_trace *trace)
 {
     const struct clock_policy *p = c->policy;
-    int32_t a = clock_legal_date(c, zone, aviso);
-
-    if (opened != NULL && *opened < aviso)
-        return error_set(err, "opening_before_aviso",
-                         "la apertura no puede ser anterior al envío del aviso");
-    memset(out, 0, sizeof(*out));
+    int32_t a = clock_date_in(r.legal, aviso);
 
     /* R19, R20, A9: the window is the business days after the aviso's legal date. */
+    memset(out, 0, sizeof(*out));
     out->aviso_date = a;
     out->n_window = p->open_window_days < CLOCK_WINDOW_MAX ? p->open_window_days : CLOCK_WINDOW_MAX;
     for (int i = 0; i < out->n_window; i++)
         out->window[i] = calendar_add(c->cal, a, i + 1);
-    clock_trace_rule(trace, 18);
-    clock_trace_rule(trace, 19);
-    clock_trace_rule(trace, 20);
-    clock_trace_ambiguity(trace, 4);
-    clock_trace_ambiguity(trace, 9);
 
     /* R22, A8: deemed made at 09:30:00 Centro of the fourth business day. */
     out->deemed_date = calendar_add(c->cal, a, p->deemed_on_day);
-    out->deemed = clock_wall_instant(window_zone(c, zone), out->deemed_date, p->deemed_time, trace);
-    clock_trace_rule(trace, 22);
-    clock_trace_ambiguity(trace, 8);
+    out->deemed = clock_wall_instant(r.window, out->deemed_date, p->deemed_time, trace);
     out->notified = out->deemed;
     out->by = CLOCK_BY_LAPSE;
 
@@ -290,20 +297,49 @@ clock_notification(const struct clock *c, const struct tz_zone *zone, int64_t av
     if (opened != NULL) {
         out->opened = true;
         out->opened_at = *opened;
-        out->opened_normalised = clock_normalise_opening(c, zone, *opened, trace);
-        clock_trace_ambiguity(trace, 7);
+        out->opened_normalised = normalise(c, r, *opened, trace);
         if (out->opened_normalised < out->deemed) {
             out->notified = out->opened_normalised;
             out->by = CLOCK_BY_OPENING;
         }
     }
-    clock_trace_rule(trace, 24);
 
     /* R11, R25: takes effect the business day after the day it was made. */
-    out->notified_date = clock_legal_date(c, zone, out->notified);
+    out->notified_date = clock_date_in(r.legal, out->notified);
     out->effect_date = calendar_next(c->cal, out->notified_date);
-    clock_trace_rule(trace, 11);
-    clock_trace_rule(trace, 25);
+}
+
+int
+clock_notification(const struct clock *c, const struct tz_zone *zone, int64_t aviso,
+                   const int64_t *opened, struct clock_notification *out, struct clock_trace *trace,
+                   struct error *err)
+{
+    struct reading r = reading_of(c, zone), other = r;
+    struct clock_notification alt;
+    static const int rules[] = {11, 18, 19, 20, 22, 24, 25};
+
+    if (opened != NULL && *opened < aviso)
+        return error_set(err, "opening_before_aviso",
+                         "la apertura no puede ser anterior al envío del aviso");
+    notify(c, r, aviso, opened, out, trace);
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        clock_trace_rule(trace, rules[i]);
+    clock_trace_ambiguity(trace, 4);
+    clock_trace_ambiguity(trace, 8);
+    clock_trace_ambiguity(trace, 9);
+    if (opened != NULL)
+        clock_trace_ambiguity(trace, 7);
+
+    /* A4: the other reading of legal dates (Centro against domicile); a later effect date
+     * favours the particular, so it is recorded and the case flagged. */
+    other.legal = r.legal == c->centro && zone != NULL ? zone : c->centro;
+    out->effect_date_other = out->effect_date;
+    if (other.legal != r.legal) {
+        notify(c, other, aviso, opened, &alt, NULL);
+        out->effect_date_other = alt.effect_date;
+        if (alt.effect_date != out->effect_date)
+            clock_trace_flag(trace, CLOCK_FLAG_READINGS_DIFFER);
+    }
     return 0;
 }
 
@@ -373,6 +409,10 @@ clock_deadline(const struct clock *c, const struct tz_zone *zone, int32_t notifi
     out->first_day = calendar_next(c->cal, out->effect_date);
     out->last_day = payment_friday(c, calendar_add(c->cal, out->effect_date, days), trace);
     out->ends_at = clock_end_of_day(zone != NULL ? zone : c->centro, out->last_day);
+    /* A4: enforcement waits for the later of the day's end by the domicile and by Centro. */
+    out->enforce_after = clock_end_of_day(c->centro, out->last_day);
+    if (out->enforce_after < out->ends_at)
+        out->enforce_after = out->ends_at;
     clock_trace_rule(trace, 1);
     clock_trace_rule(trace, 2);
     clock_trace_rule(trace, 7);

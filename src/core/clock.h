@@ -135,6 +135,9 @@ struct clock_notification {
     enum clock_notified_by by;
     int32_t notified_date; /* legal date of notified */
     int32_t effect_date;   /* R11 */
+    /* A4: the effect date under the other reading of legal dates (Centro for a domicile
+     * policy and back); differs only when the trace is flagged CLOCK_FLAG_READINGS_DIFFER. */
+    int32_t effect_date_other;
 };
 
 /*
@@ -162,6 +165,7 @@ struct clock_deadline {
     int32_t first_day;      /* R10 */
     int32_t last_day;       /* R7 (R6 in PAYMENT mode) */
     int64_t ends_at;        /* D8 in the zone given */
+    int64_t enforce_after;  /* A4: the later of ends_at and the last day's end in Centro */
 };
 
 /*

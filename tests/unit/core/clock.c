@@ -302,6 +302,24 @@ the_aviso_hour_does_not_matter_only_its_legal_date(void **state)
                        &cdmx, NULL, NULL);
     assert_int_equal(qroo.window[0], D(2025, 6, 5));
     assert_int_equal(cdmx.window[0], D(2025, 6, 4));
+
+    /* A4: the two readings then disagree: by the domicile (Wed 4) deemed Tue 10, effect
+     * Wed 11; by Centro (Tue 3) deemed Mon 9, effect Tue 10. Recorded and flagged. */
+    assert_int_equal(qroo.effect_date, D(2025, 6, 11));
+    assert_int_equal(qroo.effect_date_other, D(2025, 6, 10));
+    assert_int_equal(cdmx.effect_date_other, cdmx.effect_date);
+    {
+        struct clock_notification n;
+        struct clock_trace tr = {0};
+
+        clock_notification(&f.clock, fixture_zone(&f, "America/Cancun"),
+                           T("2025-06-03T23:30:00-06:00"), NULL, &n, &tr, NULL);
+        assert_true(tr.flags & CLOCK_FLAG_READINGS_DIFFER);
+        tr = (struct clock_trace){0};
+        clock_notification(&f.clock, fixture_zone(&f, "America/Cancun"),
+                           T("2025-06-03T12:00:00-06:00"), NULL, &n, &tr, NULL);
+        assert_false(tr.flags & CLOCK_FLAG_READINGS_DIFFER);
+    }
     fixture_free(&f);
 }
 
@@ -388,6 +406,16 @@ stated_knowledge_earlier_than_the_effect_date_replaces_it(void **state)
     assert_false(d.knowledge_applied);
     assert_int_equal(d.effect_date, D(2025, 6, 9));
     assert_true(tr.flags & CLOCK_FLAG_KNOWLEDGE_LATER);
+
+    /* A4: enforcement waits for the later end of the last day: Centro's for Cancún (an hour
+     * ahead), the domicile's for Tijuana (an hour behind in summer). */
+    clock_deadline(&f.clock, fixture_zone(&f, "America/Cancun"), D(2025, 6, 6), 3, CIVIL_NO_DATE,
+                   &d, NULL, NULL);
+    assert_true(d.enforce_after == clock_end_of_day(f.clock.centro, d.last_day));
+    assert_true(d.enforce_after - d.ends_at == INT64_C(3600000000));
+    clock_deadline(&f.clock, fixture_zone(&f, "America/Tijuana"), D(2025, 6, 6), 3, CIVIL_NO_DATE,
+                   &d, NULL, NULL);
+    assert_true(d.enforce_after == d.ends_at);
     fixture_free(&f);
 }
 

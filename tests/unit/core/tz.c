@@ -11,6 +11,7 @@
 #include "core/civil.h"
 #include "core/tz.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,62 @@ malformed_files_and_names_are_refused(void **state)
     tz_db_free(db);
 }
 
+static const char *const mexican[] = {
+    "America/Mexico_City", "America/Cancun",        "America/Merida",     "America/Monterrey",
+    "America/Chihuahua",   "America/Mazatlan",      "America/Tijuana",    "America/Matamoros",
+    "America/Ojinaga",     "America/Ciudad_Juarez", "America/Hermosillo", "America/Bahia_Banderas",
+};
+#define N_MEXICAN (sizeof(mexican) / sizeof(mexican[0]))
+
+struct worker {
+    struct tz_db *db;
+    const struct tz_zone *zones[N_MEXICAN];
+    int64_t sum;
+};
+
+static void *
+load_and_convert(void *arg)
+{
+    struct worker *w = arg;
+
+    for (int round = 0; round < 50; round++) {
+        for (size_t i = 0; i < N_MEXICAN; i++) {
+            size_t k = (i + (size_t)round) % N_MEXICAN;
+
+            w->zones[k] = tz_db_zone(w->db, mexican[k], NULL);
+            if (w->zones[k] != NULL)
+                w->sum += tz_offset(w->zones[k], utc(2026, 7, 1, 0, 0, round));
+        }
+    }
+    return NULL;
+}
+
+static void
+threads_share_one_cache_of_zones(void **state)
+{
+    struct error err = {0};
+    struct tz_db *db = tz_db_open(NULL, NULL, &err);
+    struct worker w[4];
+    pthread_t th[4];
+
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        memset(&w[i], 0, sizeof(w[i]));
+        w[i].db = db;
+        assert_int_equal(pthread_create(&th[i], NULL, load_and_convert, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    /* Each zone was loaded once: every thread holds the same pointer, and the same sums. */
+    for (int i = 1; i < 4; i++) {
+        assert_memory_equal(w[i].zones, w[0].zones, sizeof(w[0].zones));
+        assert_true(w[i].sum == w[0].sum);
+    }
+    for (size_t k = 0; k < N_MEXICAN; k++)
+        assert_non_null(w[0].zones[k]);
+    tz_db_free(db);
+}
+
 int
 main(void)
 {
@@ -317,6 +374,7 @@ main(void)
         cmocka_unit_test(footer_rule_governs_past_the_table),
         cmocka_unit_test(posix_rules_m_j_and_zero_based_days_are_computed),
         cmocka_unit_test(malformed_files_and_names_are_refused),
+        cmocka_unit_test(threads_share_one_cache_of_zones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
