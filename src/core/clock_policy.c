@@ -4,6 +4,7 @@
 #include "core/civil.h"
 #include "core/tz.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,11 +154,84 @@ set_version(struct clock_policy *p, const char *value)
     return 0;
 }
 
+/* set_enum stores an enum through an int: they must have the same size. */
+_Static_assert(sizeof(enum calendar_transmission) == sizeof(int) &&
+                   sizeof(enum calendar_mode) == sizeof(int) &&
+                   sizeof(enum clock_zone_choice) == sizeof(int) &&
+                   sizeof(enum clock_early_open) == sizeof(int) &&
+                   sizeof(enum clock_day_kind) == sizeof(int),
+               "policy enums are int-sized");
+
+/* Enumerated keys; -2 when key is none of them. */
+static int
+set_enum(struct clock_policy *q, const char *key, const char *v, const char **expected)
+{
+    static const struct {
+        const char *key, *words;
+        size_t offset;
+    } keys[] = {
+        {"transmission_day", "OCT1|DEC1|BOTH", offsetof(struct clock_policy, transmission_day)},
+        {"calendar_mode", "PROCEDURAL|PAYMENT", offsetof(struct clock_policy, calendar_mode)},
+        {"legal_zone_policy", "DOMICILE|CENTRO", offsetof(struct clock_policy, legal_zone_policy)},
+        {"notify_window_zone", "DOMICILE|CENTRO",
+         offsetof(struct clock_policy, notify_window_zone)},
+        {"early_open_policy", "NEXT_BUSINESS_DAY|SAME_DAY_0930",
+         offsetof(struct clock_policy, early_open_policy)},
+        {"estrados_day_kind", "BUSINESS|CALENDAR",
+         offsetof(struct clock_policy, estrados_day_kind)},
+    };
+
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        int w;
+
+        if (strcmp(key, keys[i].key) != 0)
+            continue;
+        *expected = keys[i].words;
+        if ((w = word_index(keys[i].words, v)) < 0)
+            return -1;
+        /* Every enum of the policy is an int-sized enum whose values are the word's index. */
+        memcpy((char *)q + keys[i].offset, &w, sizeof(w));
+        return 0;
+    }
+    return -2;
+}
+
+/* Integer keys; -2 when key is none of them. */
+static int
+set_int(struct clock_policy *q, const char *key, const char *v, const char **expected)
+{
+    static const struct {
+        const char *key, *expected;
+        int lo, hi;
+        size_t offset;
+    } keys[] = {
+        {"open_window_days", "un número entero de 1 a 30", 1, 30,
+         offsetof(struct clock_policy, open_window_days)},
+        {"deemed_on_day", "un número entero de 2 a 31", 2, 31,
+         offsetof(struct clock_policy, deemed_on_day)},
+        {"estrados_days", "un número entero de 1 a 60", 1, 60,
+         offsetof(struct clock_policy, estrados_days)},
+        {"contact_validation_hours", "un número entero de 1 a 720", 1, 720,
+         offsetof(struct clock_policy, contact_validation_hours)},
+        {"retention_years", "un número entero de 1 a 100", 1, 100,
+         offsetof(struct clock_policy, retention_years)},
+    };
+
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (strcmp(key, keys[i].key) != 0)
+            continue;
+        *expected = keys[i].expected;
+        return parse_int_range(v, keys[i].lo, keys[i].hi,
+                               (int *)(void *)((char *)q + keys[i].offset));
+    }
+    return -2;
+}
+
 /* Apply one key to q; -1 with *expected set when the value is bad, -2 for an unknown key. */
 static int
 set_one(struct clock_policy *q, const char *key, const char *v, const char **expected)
 {
-    int w;
+    int rc;
 
     if (strcmp(key, "declared_days") == 0 || strcmp(key, "suspensions") == 0 ||
         strcmp(key, "zoneinfo_dir") == 0) {
@@ -171,36 +245,8 @@ set_one(struct clock_policy *q, const char *key, const char *v, const char **exp
         *expected = "CFF12 (la tabla del artículo 12 del CFF)";
         return strcasecmp(v, "CFF12") == 0 ? 0 : -1;
     }
-
-#define ENUM_KEY(name, words, field, type)  \
-    if (strcmp(key, name) == 0) {           \
-        *expected = "uno de " words;        \
-        if ((w = word_index(words, v)) < 0) \
-            return -1;                      \
-        q->field = (type)w;                 \
-        return 0;                           \
-    }
-    ENUM_KEY("transmission_day", "OCT1|DEC1|BOTH", transmission_day, enum calendar_transmission)
-    ENUM_KEY("calendar_mode", "PROCEDURAL|PAYMENT", calendar_mode, enum calendar_mode)
-    ENUM_KEY("legal_zone_policy", "DOMICILE|CENTRO", legal_zone_policy, enum clock_zone_choice)
-    ENUM_KEY("notify_window_zone", "DOMICILE|CENTRO", notify_window_zone, enum clock_zone_choice)
-    ENUM_KEY("early_open_policy", "NEXT_BUSINESS_DAY|SAME_DAY_0930", early_open_policy,
-             enum clock_early_open)
-    ENUM_KEY("estrados_day_kind", "BUSINESS|CALENDAR", estrados_day_kind, enum clock_day_kind)
-#undef ENUM_KEY
-
-#define INT_KEY(name, lo, hi, field)                      \
-    if (strcmp(key, name) == 0) {                         \
-        *expected = "un número entero de " #lo " a " #hi; \
-        return parse_int_range(v, lo, hi, &q->field);     \
-    }
-    INT_KEY("open_window_days", 1, 30, open_window_days)
-    INT_KEY("deemed_on_day", 2, 31, deemed_on_day)
-    INT_KEY("estrados_days", 1, 60, estrados_days)
-    INT_KEY("contact_validation_hours", 1, 720, contact_validation_hours)
-    INT_KEY("retention_years", 1, 100, retention_years)
-#undef INT_KEY
-
+    if ((rc = set_enum(q, key, v, expected)) != -2 || (rc = set_int(q, key, v, expected)) != -2)
+        return rc;
     if (strcmp(key, "notify_window") == 0) {
         *expected = "HH:MM:SS-HH:MM:SS, inicio no posterior al fin";
         return set_window(q, v);
