@@ -41,6 +41,13 @@ is_transfer_year(int y)
     return y >= 1934 && (y - 2024) % 6 == 0;
 }
 
+/*
+ * FIXME: the list is today's CFF 12 list, applied to every year. The Monday rules (first
+ * Monday of February, third of March and November) and 5 May came into the text by reforms
+ * whose effective dates are not recorded here, so dates before them may come out wrong; the
+ * section 11 "statutory_rules versioned by effective date" accepts only CFF12. Costs nothing
+ * for plazos from 2022 on; matters only to recompute old cases.
+ */
 static const char *
 statutory(enum calendar_transmission tr, int32_t d)
 {

@@ -229,7 +229,7 @@ civil_format_date(int32_t days, char buf[CIVIL_DATE_LEN])
     int y, m, d;
 
     civil_to_ymd(days, &y, &m, &d);
-    snprintf(buf, CIVIL_DATE_LEN, "%04d-%02d-%02d", y % 10000, m, d);
+    snprintf(buf, CIVIL_DATE_LEN, "%04d-%02d-%02d", y, m, d);
 }
 
 void
@@ -254,7 +254,7 @@ format_local(int64_t sec, char *buf, size_t len)
         days--;
     }
     civil_to_ymd((int32_t)days, &y, &m, &d);
-    return snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d", y % 10000, m, d, (int)(rem / 3600),
+    return snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, (int)(rem / 3600),
                     (int)(rem / 60 % 60), (int)(rem % 60));
 }
 

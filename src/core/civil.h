@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 enum {
-    CIVIL_DATE_LEN = 11,    /* "YYYY-MM-DD" and its NUL */
-    CIVIL_INSTANT_LEN = 32, /* "YYYY-MM-DDTHH:MM:SS+HH:MM" and its NUL, with room */
+    CIVIL_DATE_LEN = 16,    /* "YYYY-MM-DD" and its NUL, with room for a 5-digit year */
+    CIVIL_INSTANT_LEN = 40, /* "YYYY-MM-DDTHH:MM:SS+HH:MM" and its NUL, with room */
     CIVIL_YEAR_MIN = 1000,  /* years accepted by the parsers */
     CIVIL_YEAR_MAX = 9999,
 };
