@@ -411,14 +411,17 @@ run_zone(struct env *env, const struct opts *o, json_t *out, struct error *err)
 
 static const struct subcommand subcommands[] = {
     {"day", " ", "day AAAA-MM-DD [OPCIONES]",
-     "Dice si la fecha es día hábil (CFF art. 12; legal-rules.md R1-R6) y, si no, por qué.\n",
+     "Dice si la fecha es día hábil (CFF art. 12; legal-rules.md R1-R6) y, si no, por qué.\n"
+     "Salida: date, business_day, reason.\n",
      run_day},
     {"filing", " at zone last-day ",
      "filing --at INSTANTE --zone ZONA_IANA [--last-day AAAA-MM-DD] [OPCIONES]",
      "Fecha legal y hora de recepción de una actuación (Lineamientos 6.1-6.3, 5.8; R13-R17).\n"
      "  --at INSTANTE         momento del envío, ISO 8601 (sin desfase: hora de --zone)\n"
      "  --zone ZONA_IANA      zona del domicilio fiscal, p. ej. America/Cancun\n"
-     "  --last-day FECHA      último día del plazo: agrega \"timely\"\n",
+     "  --last-day FECHA      último día del plazo: agrega \"timely\"\n"
+     "Salida: legal_date, received_at (zona legal), received_at_centro, timely (la lectura\n"
+     "más favorable al particular; timely_domicile y timely_centro, A4).\n",
      run_filing},
     {"notification", " aviso zone opened ",
      "notification --aviso INSTANTE --zone ZONA_IANA [--opened INSTANTE] [OPCIONES]",
@@ -426,30 +429,38 @@ static const struct subcommand subcommands[] = {
      "surte efectos (Lineamientos 7.2-7.5; CFF 134 I, 135; R18-R25).\n"
      "  --aviso INSTANTE      envío del aviso\n"
      "  --zone ZONA_IANA      zona del domicilio fiscal\n"
-     "  --opened INSTANTE     apertura del documento, si la hubo\n",
+     "  --opened INSTANTE     apertura del documento, si la hubo\n"
+     "Salida: window (los tres días), deemed_at, notified_at (hora del Centro), notified_by\n"
+     "(opening o lapse), effect_date.\n",
      run_notification},
     {"deadline", " notified days zone knowledge ",
-     "deadline --notified AAAA-MM-DD --days N [--zone ZONA_IANA] [--knowledge AAAA-MM-DD]",
+     "deadline --notified AAAA-MM-DD --days N [--zone ZONA_IANA] [--knowledge AAAA-MM-DD] "
+     "[OPCIONES]",
      "Plazo de N días hábiles de una notificación hecha en la fecha dada por cualquier medio\n"
      "(CFF 12, 135; LFPCA 74 por analogía; R7, R10, R11, R26).\n"
      "  --notified FECHA      fecha de la notificación\n"
      "  --days N              días hábiles del plazo (1-3650)\n"
      "  --zone ZONA_IANA      zona del domicilio fiscal para \"ends_at\" (por omisión Centro)\n"
-     "  --knowledge FECHA     fecha en que el particular manifestó conocer el acto (CFF 135)\n",
+     "  --knowledge FECHA     fecha en que el particular manifestó conocer el acto (CFF 135)\n"
+     "Salida: effect_date, first_day, last_day, ends_at (fin del último día en la zona),\n"
+     "enforce_after (el más tardío de ese fin y el del Centro, A4).\n",
      run_deadline},
     {"months", " first-day months ", "months --first-day AAAA-MM-DD --months N [OPCIONES]",
      "Plazo en meses (CFF art. 12 cuarto y quinto párrafos; R9).\n"
      "  --first-day FECHA     día en que inicia el plazo\n"
-     "  --months N            meses (1-1200)\n",
+     "  --months N            meses (1-1200)\n"
+     "Salida: nominal_end (null si ese día no existe), last_day.\n",
      run_months},
     {"estrados", " published ", "estrados --published AAAA-MM-DD [OPCIONES]",
      "Notificación por estrados: fecha de notificación y de efectos (CFF 139; R28).\n"
-     "  --published FECHA     día de la publicación\n",
+     "  --published FECHA     día de la publicación\n"
+     "Salida: notification_date (undécimo día), effect_date.\n",
      run_estrados},
     {"contact-expiry", " sent zone ", "contact-expiry --sent INSTANTE --zone ZONA_IANA [OPCIONES]",
      "Vencimiento de las 72 horas para confirmar un medio de contacto (Lineamientos 5.2; R29).\n"
      "  --sent INSTANTE       envío del mensaje de validación\n"
-     "  --zone ZONA_IANA      zona del domicilio fiscal\n",
+     "  --zone ZONA_IANA      zona del domicilio fiscal\n"
+     "Salida: expires_utc, expires_local, expires_centro (horas transcurridas, A13).\n",
      run_contact_expiry},
     {"zone", " state municipality date ",
      "zone --state ENTIDAD --municipality MUNICIPIO --date AAAA-MM-DD [OPCIONES]",
@@ -457,7 +468,8 @@ static const struct subcommand subcommands[] = {
      "respecto de UTC a mediodía de la fecha dada.\n"
      "  --state ENTIDAD       clave INEGI (01-32) o nombre\n"
      "  --municipality MUN    clave INEGI de tres dígitos o nombre (sin importar acentos)\n"
-     "  --date FECHA          fecha de referencia\n",
+     "  --date FECHA          fecha de referencia\n"
+     "Salida: iana, utc_offset (±HH:MM a mediodía local), legal_zone, basis.\n",
      run_zone},
 };
 
