@@ -1,10 +1,12 @@
 /*
- * clock.c - `buzon clock`: the legal clock as a deadline calculator (legal-rules.md).
+ * clock.c - `buzon clock`: the legal clock as a deadline calculator
+ * (legal-rules.md).
  *
- * Each subcommand prints one JSON object on stdout. Instants are ISO 8601 with the offset of
- * the zone they are given in, to the second; dates are YYYY-MM-DD. The policy comes from the
- * defaults, the [clock] section of the configuration, then --policy KEY=VALUE options; the
- * declared days from clock.declared_days and clock.suspensions, or --calendar FILE instead.
+ * Each subcommand prints one JSON object on stdout. Instants are ISO 8601 with
+ * the offset of the zone they are given in, to the second; dates are
+ * YYYY-MM-DD. The policy comes from the defaults, the [clock] section of the
+ * configuration, then --policy KEY=VALUE options; the declared days from
+ * clock.declared_days and clock.suspensions, or --calendar FILE instead.
  */
 #include "cli/cli.h"
 #include "cli/commands.h"

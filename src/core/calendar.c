@@ -1,6 +1,6 @@
 /*
- * calendar.c - statutory days of CFF art. 12, declared days and suspensions as data, and fast
- * business-day arithmetic over a precomputed table.
+ * calendar.c - statutory days of CFF art. 12, declared days and suspensions as
+ * data, and fast business-day arithmetic over a precomputed table.
  */
 #include "core/calendar.h"
 
@@ -42,11 +42,12 @@ is_transfer_year(int y)
 }
 
 /*
- * FIXME: the list is today's CFF 12 list, applied to every year. The Monday rules (first
- * Monday of February, third of March and November) and 5 May came into the text by reforms
- * whose effective dates are not recorded here, so dates before them may come out wrong; the
- * section 11 "statutory_rules versioned by effective date" accepts only CFF12. Costs nothing
- * for plazos from 2022 on; matters only to recompute old cases.
+ * FIXME: the list is today's CFF 12 list, applied to every year. The Monday
+ * rules (first Monday of February, third of March and November) and 5 May came
+ * into the text by reforms whose effective dates are not recorded here, so
+ * dates before them may come out wrong; the section 11 "statutory_rules
+ * versioned by effective date" accepts only CFF12. Costs nothing for plazos
+ * from 2022 on; matters only to recompute old cases.
  */
 static const char *
 statutory(enum calendar_transmission tr, int32_t d)
@@ -492,8 +493,9 @@ calendar_add(const struct calendar *cal, int32_t d, int n)
         return add_slow(cal, d, n);
 
     /* The answer is the first day whose running count reaches target. It is at least n days
-     * on, and each shortfall of the count is a lower bound of the days still to go, so this
-     * jumps over whole weekends and holidays: usually two or three steps, all nearby. */
+     * on, and each shortfall of the count is a lower bound of the days still to
+     * go, so this jumps over whole weekends and holidays: usually two or three
+     * steps, all nearby. */
     i = (size_t)(d - cal->first) + (size_t)n;
     while (cal->cum[i] < target)
         i += (size_t)(target - cal->cum[i]);

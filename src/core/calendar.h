@@ -1,19 +1,21 @@
 /*
- * calendar.h - which dates count for legal time limits (legal-rules.md R1-R9, section 6).
+ * calendar.h - which dates count for legal time limits (legal-rules.md R1-R9,
+ * section 6).
  *
- * A business day (día hábil, D5) is a date that is not a Saturday or Sunday (R1), not a
- * statutory holiday of CFF art. 12 ¶1 (R2), not a non-business day IMSS declared by a Consejo
- * Técnico agreement published in the DOF (R3) and not inside a suspension of plazos (R4). The
- * statutory days are computed for any year; the declared days and suspensions are data: a
- * text of lines "YYYY-MM-DD[..YYYY-MM-DD] description" (data/calendar/README.md).
+ * A business day (día hábil, D5) is a date that is not a Saturday or Sunday
+ * (R1), not a statutory holiday of CFF art. 12 ¶1 (R2), not a non-business day
+ * IMSS declared by a Consejo Técnico agreement published in the DOF (R3) and
+ * not inside a suspension of plazos (R4). The statutory days are computed for
+ * any year; the declared days and suspensions are data: a text of lines
+ * "YYYY-MM-DD[..YYYY-MM-DD] description" (data/calendar/README.md).
  *
  * struct calendar precomputes every day from CALENDAR_TABLE_FIRST_YEAR to
  * CALENDAR_TABLE_LAST_YEAR (reason and running count of business days), so that
- * calendar_is_business is one load and calendar_add a binary search, with no allocation; dates
- * outside that range are computed day by day.
+ * calendar_is_business is one load and calendar_add a binary search, with no
+ * allocation; dates outside that range are computed day by day.
  *
- * Thread-safety: a struct calendar is immutable after calendar_new and may be shared by any
- * number of threads. A struct calendar_list is not synchronised.
+ * Thread-safety: a struct calendar is immutable after calendar_new and may be
+ * shared by any number of threads. A struct calendar_list is not synchronised.
  */
 #ifndef BUZON_CORE_CALENDAR_H
 #define BUZON_CORE_CALENDAR_H
@@ -78,12 +80,13 @@ struct calendar_list {
 };
 
 /*
- * Parse a calendar text (in, len bytes) and append its entries to list (in-out; start from a
- * zeroed struct). Each line: a date or range "YYYY-MM-DD[..YYYY-MM-DD]", blanks, then a
- * non-empty description; "#" starts a comment; blank lines are skipped. A description starting
- * "suspensión:", "cierre:" or "habilitación:" (case and accents ignored) sets the kind.
- * Returns 0, or -1 with err ("calendar_line", message naming source (in) and the line number)
- * and list unchanged.
+ * Parse a calendar text (in, len bytes) and append its entries to list (in-out;
+ * start from a zeroed struct). Each line: a date or range
+ * "YYYY-MM-DD[..YYYY-MM-DD]", blanks, then a non-empty description; "#" starts
+ * a comment; blank lines are skipped. A description starting "suspensión:",
+ * "cierre:" or "habilitación:" (case and accents ignored) sets the kind.
+ * Returns 0, or -1 with err ("calendar_line", message naming source (in) and
+ * the line number) and list unchanged.
  */
 int calendar_list_parse(struct calendar_list *list, const char *text, size_t len,
                         const char *source, struct error *err);
@@ -94,8 +97,9 @@ void calendar_list_free(struct calendar_list *list);
 struct calendar;
 
 /*
- * Build the calendar of mode for the entries of list (in, may be NULL: none; copied) and the
- * transmission-day policy. Never NULL; caller frees with calendar_free.
+ * Build the calendar of mode for the entries of list (in, may be NULL: none;
+ * copied) and the transmission-day policy. Never NULL; caller frees with
+ * calendar_free.
  */
 struct calendar *calendar_new(const struct calendar_list *list,
                               enum calendar_transmission transmission, enum calendar_mode mode);
@@ -111,9 +115,10 @@ bool calendar_is_business(const struct calendar *cal, int32_t d);
 enum calendar_why calendar_why(const struct calendar *cal, int32_t d);
 
 /*
- * Write into buf (out, len bytes; CALENDAR_REASON_MAX suffices) why d is not a business day,
- * in Spanish, citing the rule ("domingo (CFF art. 12)", "16 de septiembre, Independencia (CFF
- * art. 12)", "día inhábil declarado por el IMSS: ..."); "" for a business day. Returns why.
+ * Write into buf (out, len bytes; CALENDAR_REASON_MAX suffices) why d is not a
+ * business day, in Spanish, citing the rule ("domingo (CFF art. 12)", "16 de
+ * septiembre, Independencia (CFF art. 12)", "día inhábil declarado por el IMSS:
+ * ..."); "" for a business day. Returns why.
  */
 enum calendar_why calendar_reason(const struct calendar *cal, int32_t d, char *buf, size_t len);
 

@@ -1,8 +1,9 @@
 /*
  * civil.c - Gregorian day numbers and ISO 8601 text.
  *
- * The day-number conversions are Howard Hinnant's "chrono-compatible low-level date
- * algorithms" (days_from_civil, civil_from_days), exact over the whole int32 range we use.
+ * The day-number conversions are Howard Hinnant's "chrono-compatible low-level
+ * date algorithms" (days_from_civil, civil_from_days), exact over the whole
+ * int32 range we use.
  */
 #include "core/civil.h"
 

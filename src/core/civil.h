@@ -1,10 +1,11 @@
 /*
  * civil.h - proleptic Gregorian dates, instants and their ISO 8601 text.
  *
- * A date is a day number: days since 1970-01-01 (int32_t), so that comparing and adding days is
- * integer arithmetic. An instant is UTC in integer microseconds since the epoch (design.md
- * section 5; legal-rules.md D1). Conversions between them and local civil time need a zone and
- * live in core/tz.h; this module knows nothing of zones and does no I/O.
+ * A date is a day number: days since 1970-01-01 (int32_t), so that comparing
+ * and adding days is integer arithmetic. An instant is UTC in integer
+ * microseconds since the epoch (design.md section 5; legal-rules.md D1).
+ * Conversions between them and local civil time need a zone and live in
+ * core/tz.h; this module knows nothing of zones and does no I/O.
  *
  * Thread-safety: every function is pure and reentrant.
  */
@@ -49,9 +50,9 @@ int civil_weekday(int32_t days);
 int64_t civil_us_to_sec(int64_t us);
 
 /*
- * Parse exactly "YYYY-MM-DD" from s (in, NUL-terminated). Returns 0 with *out set, or -1 with
- * err ("date_syntax" when the text is not of that shape, "date_invalid" when the day does not
- * exist, e.g. 2025-02-29).
+ * Parse exactly "YYYY-MM-DD" from s (in, NUL-terminated). Returns 0 with *out
+ * set, or -1 with err ("date_syntax" when the text is not of that shape,
+ * "date_invalid" when the day does not exist, e.g. 2025-02-29).
  */
 int civil_parse_date(const char *s, int32_t *out, struct error *err);
 
@@ -59,8 +60,9 @@ int civil_parse_date(const char *s, int32_t *out, struct error *err);
 int civil_parse_date_n(const char *s, size_t len, int32_t *out, struct error *err);
 
 /*
- * An instant as written: a local date and time, and the UTC offset when the text gave one.
- * A text without an offset names a wall-clock time that a zone must resolve (core/tz.h).
+ * An instant as written: a local date and time, and the UTC offset when the
+ * text gave one. A text without an offset names a wall-clock time that a zone
+ * must resolve (core/tz.h).
  */
 struct civil_time {
     int32_t date;       /* day number of the wall-clock date */
@@ -71,9 +73,9 @@ struct civil_time {
 };
 
 /*
- * Parse an ISO 8601 instant from s (in): "YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM]" (a space
- * may stand for T). Returns 0 with *out set, or -1 with err ("instant_syntax",
- * "instant_invalid").
+ * Parse an ISO 8601 instant from s (in):
+ * "YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM]" (a space may stand for T). Returns
+ * 0 with *out set, or -1 with err ("instant_syntax", "instant_invalid").
  */
 int civil_parse_time(const char *s, struct civil_time *out, struct error *err);
 
@@ -84,9 +86,10 @@ int64_t civil_time_instant(const struct civil_time *t);
 void civil_format_date(int32_t days, char buf[CIVIL_DATE_LEN]);
 
 /*
- * Write instant us (in) as local time at offset_s seconds east of UTC, to the second, with the
- * offset: "2025-03-10T09:30:00-06:00"; offset 0 is written "+00:00". buf (out) holds
- * CIVIL_INSTANT_LEN bytes. Fractions of a second are dropped (floor).
+ * Write instant us (in) as local time at offset_s seconds east of UTC, to the
+ * second, with the offset: "2025-03-10T09:30:00-06:00"; offset 0 is written
+ * "+00:00". buf (out) holds CIVIL_INSTANT_LEN bytes. Fractions of a second are
+ * dropped (floor).
  */
 void civil_format_instant(int64_t us, int32_t offset_s, char buf[CIVIL_INSTANT_LEN]);
 

@@ -1,8 +1,9 @@
 /*
- * clock.c - the rules of legal-rules.md section 5 over the calendar and the tz reader.
+ * clock.c - the rules of legal-rules.md section 5 over the calendar and the tz
+ * reader.
  *
- * Each function cites the rule it implements; the readings of section 12 that it takes are
- * recorded in the trace so that a receipt can state them.
+ * Each function cites the rule it implements; the readings of section 12 that
+ * it takes are recorded in the trace so that a receipt can state them.
  */
 #include "core/clock.h"
 
@@ -149,7 +150,8 @@ int64_t
 clock_end_of_day(const struct tz_zone *zone, int32_t date)
 {
     /* The first instant of the next day, less one microsecond: right across DST changes. When
-     * midnight itself is skipped, tz_from_local gives the instant the gap starts. */
+     * midnight itself is skipped, tz_from_local gives the instant the gap
+     * starts. */
     int64_t first;
 
     tz_from_local(zone, (int64_t)(date + 1) * CIVIL_SEC_PER_DAY, &first, NULL);

@@ -1,19 +1,21 @@
 /*
- * clock.h - the legal clock: filing receipts, notification instants, effect dates and deadlines
- * (legal-rules.md sections 4 and 5, rules R10-R32, with the readings of section 12).
+ * clock.h - the legal clock: filing receipts, notification instants, effect
+ * dates and deadlines (legal-rules.md sections 4 and 5, rules R10-R32, with the
+ * readings of section 12).
  *
- * Instants are UTC microseconds (D1); dates are day numbers (core/civil.h). A struct clock
- * bundles what every rule needs: the calendar (core/calendar.h), the policy of section 11
- * (core/clock_policy.h) and Centro time (America/Mexico_City, D2). The particular's legal zone
- * (D3) is passed to each call: callers snapshot it per event (A14) from core/mxzone.h.
+ * Instants are UTC microseconds (D1); dates are day numbers (core/civil.h). A
+ * struct clock bundles what every rule needs: the calendar (core/calendar.h),
+ * the policy of section 11 (core/clock_policy.h) and Centro time
+ * (America/Mexico_City, D2). The particular's legal zone (D3) is passed to each
+ * call: callers snapshot it per event (A14) from core/mxzone.h.
  *
- * Every computation can fill a struct clock_trace with the rules (R-numbers) and readings
- * (A-numbers) it applied and the flags a human should look at, so that a receipt can name them
- * and a reviewer recompute them (section 9).
+ * Every computation can fill a struct clock_trace with the rules (R-numbers)
+ * and readings (A-numbers) it applied and the flags a human should look at, so
+ * that a receipt can name them and a reviewer recompute them (section 9).
  *
- * Ownership: struct clock only points at its calendar, policy and zones, which the caller keeps
- * alive. Thread-safety: every function here is reentrant, allocation-free and may run in any
- * number of threads over one struct clock.
+ * Ownership: struct clock only points at its calendar, policy and zones, which
+ * the caller keeps alive. Thread-safety: every function here is reentrant,
+ * allocation-free and may run in any number of threads over one struct clock.
  */
 #ifndef BUZON_CORE_CLOCK_H
 #define BUZON_CORE_CLOCK_H
@@ -71,9 +73,9 @@ struct clock {
 };
 
 /*
- * Fill c (out) with cal and policy (in, kept by pointer: both must outlive c) and Centro time
- * from db (in). Returns 0, or -1 with err (the zone cannot be loaded; the policy fails
- * clock_policy_check).
+ * Fill c (out) with cal and policy (in, kept by pointer: both must outlive c)
+ * and Centro time from db (in). Returns 0, or -1 with err (the zone cannot be
+ * loaded; the policy fails clock_policy_check).
  */
 int clock_init(struct clock *c, struct tz_db *db, const struct calendar *cal,
                const struct clock_policy *policy, struct error *err);
@@ -85,8 +87,9 @@ int32_t clock_legal_date(const struct clock *c, const struct tz_zone *zone, int6
 int32_t clock_date_in(const struct tz_zone *zone, int64_t t);
 
 /*
- * The instant at which zone's clocks show sec_of_day on date. A time skipped by a DST change
- * gives the instant just after the gap; a repeated one the earlier instant; either is flagged.
+ * The instant at which zone's clocks show sec_of_day on date. A time skipped by
+ * a DST change gives the instant just after the gap; a repeated one the earlier
+ * instant; either is flagged.
  */
 int64_t clock_wall_instant(const struct tz_zone *zone, int32_t date, int32_t sec_of_day,
                            struct clock_trace *trace);
@@ -109,8 +112,9 @@ struct clock_filing {
 };
 
 /*
- * Compute the receipt of a filing made at instant at by a particular whose legal zone is zone
- * (in), and, when last_day is not CIVIL_NO_DATE, whether it is timely. Fills *out. Returns 0.
+ * Compute the receipt of a filing made at instant at by a particular whose
+ * legal zone is zone (in), and, when last_day is not CIVIL_NO_DATE, whether it
+ * is timely. Fills *out. Returns 0.
  */
 int clock_filing(const struct clock *c, const struct tz_zone *zone, int64_t at, int32_t last_day,
                  struct clock_filing *out, struct clock_trace *trace);
@@ -136,14 +140,15 @@ struct clock_notification {
     int32_t notified_date; /* legal date of notified */
     int32_t effect_date;   /* R11 */
     /* A4: the effect date under the other reading of legal dates (Centro for a domicile
-     * policy and back); differs only when the trace is flagged CLOCK_FLAG_READINGS_DIFFER. */
+     * policy and back); differs only when the trace is flagged
+     * CLOCK_FLAG_READINGS_DIFFER. */
     int32_t effect_date_other;
 };
 
 /*
- * Compute the notification of an act whose aviso was sent at instant aviso to a particular in
- * zone (in), opened at *opened (in, NULL when not opened). Returns 0 with *out filled, or -1
- * with err ("opening_before_aviso").
+ * Compute the notification of an act whose aviso was sent at instant aviso to a
+ * particular in zone (in), opened at *opened (in, NULL when not opened).
+ * Returns 0 with *out filled, or -1 with err ("opening_before_aviso").
  */
 int clock_notification(const struct clock *c, const struct tz_zone *zone, int64_t aviso,
                        const int64_t *opened, struct clock_notification *out,
@@ -169,10 +174,11 @@ struct clock_deadline {
 };
 
 /*
- * Deadline of a plazo of days (1..CLOCK_DAYS_MAX) business days for a notification made on
- * notified_date by any channel (R26), for a particular in zone (in; NULL: Centro).
- * knowledge_date is the date on which the particular stated they knew the act (CFF 135 ¶2), or
- * CIVIL_NO_DATE. Returns 0 with *out, or -1 with err ("plazo_invalid").
+ * Deadline of a plazo of days (1..CLOCK_DAYS_MAX) business days for a
+ * notification made on notified_date by any channel (R26), for a particular in
+ * zone (in; NULL: Centro). knowledge_date is the date on which the particular
+ * stated they knew the act (CFF 135 ¶2), or CIVIL_NO_DATE. Returns 0 with *out,
+ * or -1 with err ("plazo_invalid").
  */
 int clock_deadline(const struct clock *c, const struct tz_zone *zone, int32_t notified_date,
                    int days, int32_t knowledge_date, struct clock_deadline *out,

@@ -1,9 +1,11 @@
 /*
- * clock_policy.h - the configurable parameters of the legal clock (legal-rules.md section 11).
+ * clock_policy.h - the configurable parameters of the legal clock
+ * (legal-rules.md section 11).
  *
- * One parser, clock_policy_set, turns "KEY=VALUE" text into the policy: `buzon clock --policy`
- * and the [clock] section of the configuration (base/clockconf.h) both go through it, so a
- * value means the same everywhere. Keys and values:
+ * One parser, clock_policy_set, turns "KEY=VALUE" text into the policy: `buzon
+ * clock --policy` and the [clock] section of the configuration
+ * (base/clockconf.h) both go through it, so a value means the same everywhere.
+ * Keys and values:
  *
  *   declared_days            PATH   calendar text of declared days (R3); "" none
  *   suspensions              PATH   calendar text of suspensions (R4); "" none
@@ -29,7 +31,8 @@
  *
  * Enumerated words are matched without regard to case.
  *
- * Thread-safety: a policy is a plain value; once filled it may be read from any thread.
+ * Thread-safety: a policy is a plain value; once filled it may be read from any
+ * thread.
  */
 #ifndef BUZON_CORE_CLOCK_POLICY_H
 #define BUZON_CORE_CLOCK_POLICY_H
@@ -88,9 +91,9 @@ extern const char *const clock_policy_keys[];
 void clock_policy_default(struct clock_policy *p);
 
 /*
- * Set key (in) to value (in) in p (in-out) after checking it. Returns 0, or -1 with err
- * ("policy_unknown_key", "policy_value": Spanish message naming key, value and what is
- * expected) and p unchanged.
+ * Set key (in) to value (in) in p (in-out) after checking it. Returns 0, or -1
+ * with err ("policy_unknown_key", "policy_value": Spanish message naming key,
+ * value and what is expected) and p unchanged.
  */
 int clock_policy_set(struct clock_policy *p, const char *key, const char *value, struct error *err);
 
@@ -98,8 +101,8 @@ int clock_policy_set(struct clock_policy *p, const char *key, const char *value,
 int clock_policy_apply(struct clock_policy *p, const char *assignment, struct error *err);
 
 /*
- * Check what no single key can: deemed_on_day after open_window_days, a non-empty notify
- * window. Returns 0 or -1 with err ("policy_value").
+ * Check what no single key can: deemed_on_day after open_window_days, a
+ * non-empty notify window. Returns 0 or -1 with err ("policy_value").
  */
 int clock_policy_check(const struct clock_policy *p, struct error *err);
 

@@ -1,10 +1,12 @@
 /*
- * mxzone.c - INEGI codes and names to the legal zone of the LHHEUM (legal-rules.md section 8).
+ * mxzone.c - INEGI codes and names to the legal zone of the LHHEUM
+ * (legal-rules.md section 8).
  *
- * Codes and names: INEGI, Marco Geoestadístico, catálogo único de claves de áreas
- * geoestadísticas estatales y municipales (AGEE, AGEM). Zones: LHHEUM arts. 3 and 5 and IANA tz
- * zone1970.tab, which places the border groups of art. 5 in America/Matamoros (fraction I),
- * America/Ojinaga (II) and America/Ciudad_Juarez (III) (A16).
+ * Codes and names: INEGI, Marco Geoestadístico, catálogo único de claves de
+ * áreas geoestadísticas estatales y municipales (AGEE, AGEM). Zones: LHHEUM
+ * arts. 3 and 5 and IANA tz zone1970.tab, which places the border groups of
+ * art. 5 in America/Matamoros (fraction I), America/Ojinaga (II) and
+ * America/Ciudad_Juarez (III) (A16).
  */
 #include "core/mxzone.h"
 
@@ -444,12 +446,14 @@ state_is_listed(int state)
 }
 
 /*
- * The municipality code named by s in state; 0 for an unlisted name, -1 when unknown.
+ * The municipality code named by s in state; 0 for an unlisted name, -1 when
+ * unknown.
  *
- * FIXME: only the five states whose zone varies inside them carry their full catalogue; in the
- * other 27 a name is accepted unchecked (the zone is the state's whatever the municipality) and
- * a code is checked against the state's count only. Costs: a misspelt name there is not
- * refused. Loading INEGI's AGEEML catalogue as data/ would close it.
+ * FIXME: only the five states whose zone varies inside them carry their full
+ * catalogue; in the other 27 a name is accepted unchecked (the zone is the
+ * state's whatever the municipality) and a code is checked against the state's
+ * count only. Costs: a misspelt name there is not refused. Loading INEGI's
+ * AGEEML catalogue as data/ would close it.
  */
 static int
 find_municipality(int state, const char *s)

@@ -1,10 +1,12 @@
 /*
- * tz.c - TZif reader (RFC 8536) with the POSIX TZ footer, and a thread-safe cache of zones.
+ * tz.c - TZif reader (RFC 8536) with the POSIX TZ footer, and a thread-safe
+ * cache of zones.
  *
- * Lookups are a binary search over the transition table. At load, the footer's rule is
- * expanded into explicit transitions up to FOOTER_TABLE_END_YEAR, so that the common case
- * (Tijuana's daylight saving time, in a "slim" file whose table stops in 2007) is the same
- * search; instants later than that evaluate the footer directly.
+ * Lookups are a binary search over the transition table. At load, the footer's
+ * rule is expanded into explicit transitions up to FOOTER_TABLE_END_YEAR, so
+ * that the common case (Tijuana's daylight saving time, in a "slim" file whose
+ * table stops in 2007) is the same search; instants later than that evaluate
+ * the footer directly.
  */
 #include "core/tz.h"
 
