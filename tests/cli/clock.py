@@ -54,6 +54,16 @@ rc, o, _ = clock("day", "2024-10-01", env={"BUZON_CLOCK_TRANSMISSION_DAY": "DEC1
 check("the [clock] configuration goes through the same parser", rc == 0
       and o["business_day"] is True, str(o))
 
+with tempfile.NamedTemporaryFile("w", suffix=".ini", delete=False) as f:
+    f.write("[clock]\ntransmission_day = DEC1\n")
+    ini = f.name
+rc, o, _ = clock("day", "2024-10-01", "--config", ini)
+check("a [clock] section in --config FILE is applied", rc == 0 and o["business_day"] is True,
+      str(o))
+rc, o, _ = clock("day", "2024-10-01", "--config", ini, "--policy", "transmission_day=OCT1")
+check("--policy overrides the configuration", rc == 0 and o["business_day"] is False, str(o))
+os.unlink(ini)
+
 # filing
 rc, o, _ = clock("filing", "--at", "2025-06-06T23:30:00-06:00", "--zone", "America/Cancun",
                  "--last-day", "2025-06-06")
