@@ -492,10 +492,10 @@ calendar_add(const struct calendar *cal, int32_t d, int n)
     if (target > cal->cum[last])
         return add_slow(cal, d, n);
 
-    /* The answer is the first day whose running count reaches target. It is at least n days
-     * on, and each shortfall of the count is a lower bound of the days still to
-     * go, so this jumps over whole weekends and holidays: usually two or three
-     * steps, all nearby. */
+    /* The answer is the first day whose running count reaches target. It is
+     * at least n days on, and each shortfall of the count is a lower bound
+     * of the days still to go, so this jumps over whole weekends and
+     * holidays: usually two or three steps, all nearby. */
     i = (size_t)(d - cal->first) + (size_t)n;
     while (cal->cum[i] < target)
         i += (size_t)(target - cal->cum[i]);

@@ -149,9 +149,9 @@ clock_wall_instant(const struct tz_zone *zone, int32_t date, int32_t sec, struct
 int64_t
 clock_end_of_day(const struct tz_zone *zone, int32_t date)
 {
-    /* The first instant of the next day, less one microsecond: right across DST changes. When
-     * midnight itself is skipped, tz_from_local gives the instant the gap
-     * starts. */
+    /* The first instant of the next day, less one microsecond: right across
+     * DST changes. When midnight itself is skipped, tz_from_local gives the
+     * instant the gap starts. */
     int64_t first;
 
     tz_from_local(zone, (int64_t)(date + 1) * CIVIL_SEC_PER_DAY, &first, NULL);
@@ -332,8 +332,9 @@ clock_notification(const struct clock *c, const struct tz_zone *zone, int64_t av
     if (opened != NULL)
         clock_trace_ambiguity(trace, 7);
 
-    /* A4: the other reading of legal dates (Centro against domicile); a later effect date
-     * favours the particular, so it is recorded and the case flagged. */
+    /* A4: the other reading of legal dates (Centro against domicile); a
+     * later effect date favours the particular, so it is recorded and the
+     * case flagged. */
     other.legal = r.legal == c->centro && zone != NULL ? zone : c->centro;
     out->effect_date_other = out->effect_date;
     if (other.legal != r.legal) {
@@ -440,8 +441,9 @@ clock_months(const struct clock *c, int32_t first_day, int months, struct clock_
     tm = (m - 1 + months) % 12 + 1;
     memset(out, 0, sizeof(*out));
 
-    /* CFF 12 ¶4: the same day of the later month; if it does not exist, the first business
-     * day of the following month. ¶5: a non-business last day rolls over. */
+    /* CFF 12 ¶4: the same day of the later month; if it does not exist, the
+     * first business day of the following month. ¶5: a non-business last day
+     * rolls over. */
     out->nominal_exists = d <= civil_month_days(ty, tm);
     if (out->nominal_exists) {
         out->nominal_end = civil_from_ymd(ty, tm, d);

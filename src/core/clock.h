@@ -139,8 +139,8 @@ struct clock_notification {
     enum clock_notified_by by;
     int32_t notified_date; /* legal date of notified */
     int32_t effect_date;   /* R11 */
-    /* A4: the effect date under the other reading of legal dates (Centro for a domicile
-     * policy and back); differs only when the trace is flagged
+    /* A4: the effect date under the other reading of legal dates (Centro for
+     * a domicile policy and back); differs only when the trace is flagged
      * CLOCK_FLAG_READINGS_DIFFER. */
     int32_t effect_date_other;
 };

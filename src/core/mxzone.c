@@ -100,8 +100,9 @@ struct municipality {
     enum zone_id zone;
 };
 
-/* Every municipality of the states whose zone varies inside them; zone Z_STATE unless listed
- * in LHHEUM art. 5 (or, for Bahía de Banderas, its own IANA zone). */
+/* Every municipality of the states whose zone varies inside them; zone
+ * Z_STATE unless listed in LHHEUM art. 5 (or, for Bahía de Banderas, its own
+ * IANA zone). */
 static const struct municipality municipalities[] = {
     /* Coahuila de Zaragoza (05): fraction I names eleven of them. */
     {5, 1, "Abasolo", Z_STATE},
