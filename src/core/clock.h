@@ -177,8 +177,10 @@ struct clock_deadline {
  * Deadline of a plazo of days (1..CLOCK_DAYS_MAX) business days for a
  * notification made on notified_date by any channel (R26), for a particular in
  * zone (in; NULL: Centro). knowledge_date is the date on which the particular
- * stated they knew the act (CFF 135 ¶2), or CIVIL_NO_DATE. Returns 0 with *out,
- * or -1 with err ("plazo_invalid").
+ * stated they knew the act (CFF 135 ¶2), or CIVIL_NO_DATE; the caller keeps,
+ * with the result, the filing in which it was stated (A18: the override's
+ * source), since the clock holds no records. Returns 0 with *out, or -1 with
+ * err ("plazo_invalid").
  */
 int clock_deadline(const struct clock *c, const struct tz_zone *zone, int32_t notified_date,
                    int days, int32_t knowledge_date, struct clock_deadline *out,
