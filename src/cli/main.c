@@ -10,6 +10,7 @@
 const struct cli_command cli_commands[] = {
     {"serve", "inicia el servidor HTTP del Buzón IMSS", cli_serve},
     {"ident", "valida RFC, CURP, NSS y registro patronal", cli_ident},
+    {"clock", "reloj legal: días hábiles, zonas, acuses, notificaciones y plazos", cli_clock},
     {NULL, NULL, NULL},
 };
 
