@@ -7,11 +7,9 @@
  * the environment and on the command line. A process that uses the clock calls
  * this once at start-up and stops on error.
  *
- * FIXME: config_check sees the clock.* keys as plain strings (length only), so
- * a bad value is refused when a process builds its policy here, not when the
- * file is read: today by `buzon clock`; `buzon serve` must call
- * clockconf_policy at start-up once it uses the clock, or it would start with a
- * [clock] value it cannot apply.
+ * config_check sees the clock.* keys as plain strings (length only); every
+ * `buzon` command calls this through cli_load_config, so a bad value still
+ * stops the process at start-up.
  */
 #ifndef BUZON_BASE_CLOCKCONF_H
 #define BUZON_BASE_CLOCKCONF_H

@@ -1,6 +1,7 @@
 /* cli.c - shared pieces of the `buzon` subcommands (see cli.h). */
 #include "cli/cli.h"
 
+#include "base/clockconf.h"
 #include "core/mem.h"
 
 #include <errno.h>
@@ -47,6 +48,14 @@ cli_load_config(const char *path, struct error *err)
         goto fail;
     if (config_load_env(cfg, err) != 0)
         goto fail;
+
+    /* Sections with their own parsers are checked here too, so that every command, and
+     * `buzon serve` above all, refuses a bad value at start-up rather than when first used. */
+    {
+        struct clock_policy policy;
+        if (clockconf_policy(cfg, &policy, err) != 0)
+            goto fail;
+    }
     return cfg;
 
 fail:

@@ -31,4 +31,7 @@ rc, out, err = run("serve", env={"BUZON_SERVER_THREADS": "-1"})
 check("bad environment value is refused at start-up", rc == 2 and "BUZON_SERVER_THREADS" in err
       and "-1" in err, err)
 
+rc, out, err = run("serve", env={"BUZON_CLOCK_DEEMED_ON_DAY": "0"})
+check("bad [clock] value is refused at start-up", rc == 2 and "clock.deemed_on_day" in err, err)
+
 finish()
