@@ -36,5 +36,12 @@ const struct config_key config_schema[] = {
     {"store", "migrate_on_start", CONFIG_BOOL, "true", 0, 0, NULL,
      "Apply pending schema migrations when the server starts."},
 
+    {"server", "max_header_bytes", CONFIG_INT, "16384", 1024, 1048576, NULL,
+     "Largest request line and headers together, in bytes; more is refused with 431."},
+    {"server", "max_request_s", CONFIG_INT, "60", 1, 3600, NULL,
+     "Seconds from a request's headers to its complete body; more is refused with 408."},
+    {"server", "shutdown_grace_s", CONFIG_INT, "30", 0, 3600, NULL,
+     "Seconds a stopping server waits for requests in flight before closing them."},
+
     {NULL, NULL, CONFIG_STRING, NULL, 0, 0, NULL, NULL},
 };
