@@ -1,18 +1,22 @@
 /*
- * auth.h - who is asking: the principal of a request, and the hook that finds it.
+ * auth.h - who is asking: the principal of a request, and the hook that finds
+ * it.
  *
- * Before the handler of a route marked HTTP_ROUTE_AUTH runs, the router asks the service's
- * authentication hook to turn the request's credentials (the session cookie of a browser, or
- * the bearer token of an API client or IMSS system) into a principal. No credentials, or ones
- * the hook does not accept, get a 401 problem and the handler never runs; a principal of a kind
- * the route does not admit gets 403. Deciding what a principal may do with a given mailbox is
- * the application's job (design.md section 8); the router only keeps anonymous callers and the
- * wrong kind of caller out.
+ * Before the handler of a route marked HTTP_ROUTE_AUTH runs, the router asks
+ * the service's authentication hook to turn the request's credentials (the
+ * session cookie of a browser, or the bearer token of an API client or IMSS
+ * system) into a principal. No credentials, or ones the hook does not accept,
+ * get a 401 problem and the handler never runs; a principal of a kind the route
+ * does not admit gets 403. Deciding what a principal may do with a given
+ * mailbox is the application's job (design.md section 8); the router only keeps
+ * anonymous callers and the wrong kind of caller out.
  *
- * The session store behind the hook belongs to the application: the composition root supplies
- * the hook. Tests use an in-memory implementation (tests/unit/http/memauth.c).
+ * The session store behind the hook belongs to the application: the composition
+ * root supplies the hook. Tests use an in-memory implementation
+ * (tests/unit/http/memauth.c).
  *
- * Ownership: a principal is a plain value inside the request; nothing in it is heap-allocated.
+ * Ownership: a principal is a plain value inside the request; nothing in it is
+ * heap-allocated.
  */
 #ifndef BUZON_HTTP_AUTH_H
 #define BUZON_HTTP_AUTH_H
@@ -62,10 +66,11 @@ enum http_auth_result {
 };
 
 /*
- * The hook. authenticate reads the request's credentials (in: headers are available, the body
- * is too) and fills *out (out) on HTTP_AUTH_OK. On HTTP_AUTH_ABSENT it may fill err with the
- * reason ("session_expired") so the 401 names it; on HTTP_AUTH_FAILED err is filled and logged
- * by the caller. It is called from any server thread at once: the implementation is thread-safe.
+ * The hook. authenticate reads the request's credentials (in: headers are
+ * available, the body is too) and fills *out (out) on HTTP_AUTH_OK. On
+ * HTTP_AUTH_ABSENT it may fill err with the reason ("session_expired") so the
+ * 401 names it; on HTTP_AUTH_FAILED err is filled and logged by the caller. It
+ * is called from any server thread at once: the implementation is thread-safe.
  */
 struct http_auth {
     enum http_auth_result (*authenticate)(void *arg, const struct http_request *req,

@@ -8,8 +8,9 @@
 #include <string.h>
 
 /*
- * Error codes with a fixed status. Handlers added later put their codes here (or use one of
- * the suffixes below) so that one table says how every error reaches the client.
+ * Error codes with a fixed status. Handlers added later put their codes here
+ * (or use one of the suffixes below) so that one table says how every error
+ * reaches the client.
  */
 static const struct {
     const char *code;

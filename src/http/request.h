@@ -1,18 +1,22 @@
 /*
  * request.h - what a handler receives and what it produces.
  *
- * A handler (router.h) gets a struct http_request already parsed and bounded: method, decoded
- * path, path parameters, query arguments, headers, the whole body (never larger than the route's
- * limit), the principal authenticated by the auth hook (auth.h), the application context given
- * to the service (service.h), and an arena for anything it allocates while answering. It fills a
- * struct http_response: a status, a few headers, and a body (JSON through jansson, or bytes).
+ * A handler (router.h) gets a struct http_request already parsed and bounded:
+ * method, decoded path, path parameters, query arguments, headers, the whole
+ * body (never larger than the route's limit), the principal authenticated by
+ * the auth hook (auth.h), the application context given to the service
+ * (service.h), and an arena for anything it allocates while answering. It fills
+ * a struct http_response: a status, a few headers, and a body (JSON through
+ * jansson, or bytes).
  *
- * Ownership: everything reachable from a request, and every string or body a response points
- * to, lives in the request's arena and is released when the request ends (after the response is
- * sent), so handlers rarely free anything by hand. A json_t handed to http_response_json is
- * taken over (its reference is stolen).
+ * Ownership: everything reachable from a request, and every string or body a
+ * response points to, lives in the request's arena and is released when the
+ * request ends (after the response is sent), so handlers rarely free anything
+ * by hand. A json_t handed to http_response_json is taken over (its reference
+ * is stolen).
  *
- * Thread-safety: a request and its arena belong to the one thread that serves it.
+ * Thread-safety: a request and its arena belong to the one thread that serves
+ * it.
  */
 #ifndef BUZON_HTTP_REQUEST_H
 #define BUZON_HTTP_REQUEST_H
@@ -78,8 +82,9 @@ struct http_response {
 };
 
 /*
- * Allocate size bytes (zeroed, aligned for any type) from arena (in-out). Never NULL: running
- * out of memory aborts (core/mem.h). Callers bound client-given sizes first.
+ * Allocate size bytes (zeroed, aligned for any type) from arena (in-out). Never
+ * NULL: running out of memory aborts (core/mem.h). Callers bound client-given
+ * sizes first.
  */
 void *http_arena_alloc(struct http_arena *arena, size_t size);
 
@@ -90,8 +95,8 @@ char *http_arena_strndup(struct http_arena *arena, const char *s, size_t len);
 char *http_arena_strdup(struct http_arena *arena, const char *s);
 
 /*
- * Run fn(arg) when the arena is released, last registered first (e.g. json_decref of a parsed
- * body). arg stays owned by the caller until then.
+ * Run fn(arg) when the arena is released, last registered first (e.g.
+ * json_decref of a parsed body). arg stays owned by the caller until then.
  */
 void http_arena_defer(struct http_arena *arena, void (*fn)(void *), void *arg);
 
@@ -108,22 +113,24 @@ const char *http_request_query(const struct http_request *req, const char *name)
 const char *http_request_header(const struct http_request *req, const char *name);
 
 /*
- * Answer status with root (in, stolen: the response owns it from here) dumped as compact JSON,
- * Content-Type application/json. root NULL answers an empty body.
+ * Answer status with root (in, stolen: the response owns it from here) dumped
+ * as compact JSON, Content-Type application/json. root NULL answers an empty
+ * body.
  */
 void http_response_json(struct http_request *req, struct http_response *resp, unsigned status,
                         json_t *root);
 
 /*
- * Answer status with len bytes of body (in; copied into the arena) and content_type (in, a
- * static string).
+ * Answer status with len bytes of body (in; copied into the arena) and
+ * content_type (in, a static string).
  */
 void http_response_bytes(struct http_request *req, struct http_response *resp, unsigned status,
                          const char *content_type, const void *body, size_t len);
 
 /*
- * Add header name: value (both in; copied into the arena) to resp (in-out). Returns 0, or -1
- * when HTTP_MAX_HANDLER_HEADERS are already set (a programming error).
+ * Add header name: value (both in; copied into the arena) to resp (in-out).
+ * Returns 0, or -1 when HTTP_MAX_HANDLER_HEADERS are already set (a programming
+ * error).
  */
 int http_response_header(struct http_request *req, struct http_response *resp, const char *name,
                          const char *value);

@@ -1,8 +1,10 @@
 /*
- * routes.h - every route table of the API, one per resource file (router.h explains a table).
+ * routes.h - every route table of the API, one per resource file (router.h
+ * explains a table).
  *
- * To add a resource: write src/http/<resource>.c exporting http_<resource>_routes, declare it
- * here, add it to http_routes in routes.c, and describe its paths in docs/openapi.yaml.
+ * To add a resource: write src/http/<resource>.c exporting
+ * http_<resource>_routes, declare it here, add it to http_routes in routes.c,
+ * and describe its paths in docs/openapi.yaml.
  */
 #ifndef BUZON_HTTP_ROUTES_H
 #define BUZON_HTTP_ROUTES_H

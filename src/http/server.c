@@ -180,10 +180,11 @@ refuse_early(struct http_server *srv, struct MHD_Connection *conn, struct conn_r
 }
 
 /*
- * Append an uploaded piece, enforcing the body and time limits. libmicrohttpd 0.9.75 cannot
- * queue a response before the body has been read, so a refused body is discarded until it ends
- * and then answered (413 or 408); one still arriving past the time limit after being refused
- * cannot be answered at all and the connection is closed (returns -1).
+ * Append an uploaded piece, enforcing the body and time limits. libmicrohttpd
+ * 0.9.75 cannot queue a response before the body has been read, so a refused
+ * body is discarded until it ends and then answered (413 or 408); one still
+ * arriving past the time limit after being refused cannot be answered at all
+ * and the connection is closed (returns -1).
  */
 static int
 take_body(struct http_server *srv, struct conn_req *st, const char *data, size_t len)

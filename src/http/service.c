@@ -21,8 +21,9 @@ struct http_service {
 };
 
 /*
- * Sent with every response unless the handler set its own value. The CSP forbids everything:
- * JSON needs nothing, and the HTML pages served later set their own strict policy.
+ * Sent with every response unless the handler set its own value. The CSP
+ * forbids everything: JSON needs nothing, and the HTML pages served later set
+ * their own strict policy.
  */
 static const struct http_kv security_headers[] = {
     {"X-Content-Type-Options", "nosniff"},

@@ -1,11 +1,12 @@
 /*
  * service.h - the life of one request, whatever carried it in.
  *
- * A service holds what every request needs: the router, the limits, the authentication hook,
- * the readiness callback, the metrics and the application context handed to handlers. Two
- * transports drive it: the libmicrohttpd server (server.h) and the one-request-from-bytes mode
- * used by `buzon serve --request-file` and the fuzzer (oneshot.h). Both follow the same steps on
- * a struct http_exchange:
+ * A service holds what every request needs: the router, the limits, the
+ * authentication hook, the readiness callback, the metrics and the application
+ * context handed to handlers. Two transports drive it: the libmicrohttpd server
+ * (server.h) and the one-request-from-bytes mode used by `buzon serve
+ * --request-file` and the fuzzer (oneshot.h). Both follow the same steps on a
+ * struct http_exchange:
  *
  *     http_service_begin     request id, start time, in-flight count, route matching
  *     (transport reads the body, bounded by http_service_body_limit and max_request_ms)
@@ -14,12 +15,15 @@
  *     (transport sends the response)
  *     http_service_end       in-flight count down, the arena released
  *
- * A transport that refuses a request before dispatch (413, 431, 408) answers with http_problem
- * and still calls http_service_finish, so every answer is counted and logged once.
+ * A transport that refuses a request before dispatch (413, 431, 408) answers
+ * with http_problem and still calls http_service_finish, so every answer is
+ * counted and logged once.
  *
- * Ownership: http_service_new copies the options' scalars and keeps their pointers (route
- * tables, auth argument, ready argument, app), which must outlive the service.
- * Thread-safety: a service is shared by all server threads; an exchange belongs to one.
+ * Ownership: http_service_new copies the options' scalars and keeps their
+ * pointers (route tables, auth argument, ready argument, app), which must
+ * outlive the service.
+ * Thread-safety: a service is shared by all server threads; an exchange belongs
+ * to one.
  */
 #ifndef BUZON_HTTP_SERVICE_H
 #define BUZON_HTTP_SERVICE_H
@@ -35,8 +39,8 @@
 #include <stdint.h>
 
 /*
- * Readiness: 0 when the process can serve traffic (the store answers), or -1 with err filled
- * in Spanish. Called from any server thread for each /readyz.
+ * Readiness: 0 when the process can serve traffic (the store answers), or -1
+ * with err filled in Spanish. Called from any server thread for each /readyz.
  */
 typedef int (*http_ready_fn)(void *arg, struct error *err);
 
@@ -82,9 +86,10 @@ int http_service_ready(struct http_service *svc, struct error *err);
 uint64_t http_service_now_us(void);
 
 /*
- * Start ex (in-out): the transport has filled ex->req.method, path, query, headers and peer
- * (in ex->arena). Sets the request id (the client's X-Request-Id when it is 1 to 64 characters
- * of [A-Za-z0-9._-], a new one otherwise), the start time, and matches the route.
+ * Start ex (in-out): the transport has filled ex->req.method, path, query,
+ * headers and peer (in ex->arena). Sets the request id (the client's
+ * X-Request-Id when it is 1 to 64 characters of [A-Za-z0-9._-], a new one
+ * otherwise), the start time, and matches the route.
  */
 void http_service_begin(struct http_service *svc, struct http_exchange *ex);
 
@@ -95,17 +100,19 @@ size_t http_service_body_limit(const struct http_service *svc, const struct http
 void http_service_dispatch(struct http_service *svc, struct http_exchange *ex);
 
 /*
- * Complete ex's response (in-out): a 500 when nothing answered, the security headers that the
- * handler did not set, X-Request-Id, and "Connection: close" when draining; then count it and
- * write the access-log line. Call at most once per exchange.
+ * Complete ex's response (in-out): a 500 when nothing answered, the security
+ * headers that the handler did not set, X-Request-Id, and "Connection: close"
+ * when draining; then count it and write the access-log line. Call at most once
+ * per exchange.
  */
 void http_service_finish(struct http_service *svc, struct http_exchange *ex, bool draining);
 
 /*
- * End ex once the transport is done with it: the response was sent, or the client went away
- * before it (then an "http_request_aborted" line is logged, as the request was never finished).
- * Drops the in-flight count and releases ex's arena (everything the request and response point
- * to). Call exactly once per begun exchange.
+ * End ex once the transport is done with it: the response was sent, or the
+ * client went away before it (then an "http_request_aborted" line is logged, as
+ * the request was never finished). Drops the in-flight count and releases ex's
+ * arena (everything the request and response point to). Call exactly once per
+ * begun exchange.
  */
 void http_service_end(struct http_service *svc, struct http_exchange *ex);
 

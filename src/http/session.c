@@ -2,8 +2,9 @@
 #include "http/routes.h"
 
 /*
- * The caller's own identity, so a client can tell whether its session is alive and what it may
- * do. The RFC shown is the caller's own; nothing here is logged.
+ * The caller's own identity, so a client can tell whether its session is alive
+ * and what it may do. The RFC shown is the caller's own; nothing here is
+ * logged.
  */
 static void
 get_session(struct http_request *req, struct http_response *resp)
