@@ -143,6 +143,36 @@ http_request_header(const struct http_request *req, const char *name)
 }
 
 const char *
+http_request_cookie(const struct http_request *req, const char *name)
+{
+    const char *h = http_request_header(req, "Cookie");
+    size_t nlen = strlen(name);
+
+    /* cookie-string = cookie-pair *( ";" SP cookie-pair ); tolerate missing spaces. */
+    while (h != NULL && *h != '\0') {
+        const char *end;
+        size_t vlen;
+
+        while (*h == ' ' || *h == ';')
+            h++;
+        end = strchr(h, ';');
+        if (strncmp(h, name, nlen) == 0 && h[nlen] == '=') {
+            h += nlen + 1;
+            vlen = end != NULL ? (size_t)(end - h) : strlen(h);
+            while (vlen > 0 && h[vlen - 1] == ' ')
+                vlen--;
+            if (vlen >= 2 && h[0] == '"' && h[vlen - 1] == '"') {
+                h++;
+                vlen -= 2;
+            }
+            return http_arena_strndup(req->arena, h, vlen);
+        }
+        h = end;
+    }
+    return NULL;
+}
+
+const char *
 http_response_get_header(const struct http_response *resp, const char *name)
 {
     return kv_find(resp->headers, resp->n_headers, name, true);

@@ -113,6 +113,12 @@ const char *http_request_query(const struct http_request *req, const char *name)
 const char *http_request_header(const struct http_request *req, const char *name);
 
 /*
+ * The value of cookie name (in, exact case) from the Cookie header (RFC 6265 section 5.4),
+ * without surrounding double quotes, copied into the request's arena; NULL when absent.
+ */
+const char *http_request_cookie(const struct http_request *req, const char *name);
+
+/*
  * Answer status with root (in, stolen: the response owns it from here) dumped
  * as compact JSON, Content-Type application/json. root NULL answers an empty
  * body.

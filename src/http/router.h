@@ -35,6 +35,8 @@
 /* Route flags. */
 enum {
     HTTP_ROUTE_AUTH = 1 << 0, /* needs an authenticated principal (auth.h) */
+    /* asks the hook, but lets anonymous callers in (principal kind ANONYMOUS) */
+    HTTP_ROUTE_AUTH_OPTIONAL = 1 << 1,
 };
 
 /*

@@ -146,10 +146,14 @@ http_service_body_limit(const struct http_service *svc, const struct http_exchan
     return svc->opts.max_body_bytes;
 }
 
-/* Run the auth hook for req's route. Returns true when the handler may run. */
+/*
+ * Run the auth hook for req's route. Returns true when the handler may run: with a principal,
+ * or anonymous on an HTTP_ROUTE_AUTH_OPTIONAL route.
+ */
 static bool
 authenticate(struct http_service *svc, struct http_request *req, struct http_response *resp)
 {
+    bool optional = (req->route->flags & HTTP_ROUTE_AUTH) == 0;
     const struct http_route *route = req->route;
     enum http_auth_result rc = HTTP_AUTH_ABSENT;
     struct error err = {0};
@@ -165,6 +169,8 @@ authenticate(struct http_service *svc, struct http_request *req, struct http_res
     }
     if (rc != HTTP_AUTH_OK || req->principal.kind == HTTP_PRINCIPAL_ANONYMOUS) {
         req->principal = (struct http_principal){.kind = HTTP_PRINCIPAL_ANONYMOUS};
+        if (optional)
+            return true;
         http_problem(req, resp, 401, err.code[0] != '\0' ? err.code : "unauthenticated", "%s",
                      err.message[0] != '\0' ? err.message
                                             : "Inicie sesión con su e.firma para continuar.");
@@ -197,7 +203,8 @@ http_service_dispatch(struct http_service *svc, struct http_exchange *ex)
         return;
     }
 
-    if ((req->route->flags & HTTP_ROUTE_AUTH) != 0 && !authenticate(svc, req, resp))
+    if ((req->route->flags & (HTTP_ROUTE_AUTH | HTTP_ROUTE_AUTH_OPTIONAL)) != 0 &&
+        !authenticate(svc, req, resp))
         return;
     req->route->handler(req, resp);
 }

@@ -57,6 +57,15 @@ cached(struct http_request *req, struct http_response *resp)
     http_response_header(req, resp, "Cache-Control", "max-age=60");
 }
 
+static void
+get_maybe(struct http_request *req, struct http_response *resp)
+{
+    http_response_json(req, resp, 200,
+                       json_pack("{s:s, s:s*}", "kind",
+                                 http_principal_kind_name(req->principal.kind), "session",
+                                 http_request_cookie(req, "buzon_session")));
+}
+
 static int deferred_ran;
 
 static void
@@ -79,6 +88,7 @@ static const struct http_route routes[] = {
     {"GET", "/silent", silent, 0, 0, 0},
     {"GET", "/cached", cached, 0, 0, 0},
     {"GET", "/deferring", deferring, 0, 0, 0},
+    {"GET", "/maybe", get_maybe, HTTP_ROUTE_AUTH_OPTIONAL, 0, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };
 static const struct http_route *const tables[] = {routes, NULL};
@@ -203,6 +213,61 @@ a_failing_session_lookup_is_503_and_the_wrong_kind_is_403(void **state)
     assert_int_equal(r.status, 403);
     assert_string_equal(jstr(&r, "code"), "forbidden");
     reply_free(&r);
+}
+
+static void
+an_optional_auth_route_admits_anonymous_callers_but_not_a_failed_lookup(void **state)
+{
+    struct reply r = send_raw("GET /maybe HTTP/1.1\r\n\r\n");
+
+    (void)state;
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(&r, "kind"), "anonymous");
+    reply_free(&r);
+
+    r = send_raw("GET /maybe HTTP/1.1\r\nAuthorization: Bearer nobody\r\n\r\n");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(&r, "kind"), "anonymous");
+    reply_free(&r);
+
+    r = send_raw("GET /maybe HTTP/1.1\r\nAuthorization: Bearer tok-particular\r\n\r\n");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(&r, "kind"), "particular");
+    reply_free(&r);
+
+    r = send_raw("GET /maybe HTTP/1.1\r\nAuthorization: Bearer fail\r\n\r\n");
+    assert_int_equal(r.status, 503);
+    reply_free(&r);
+}
+
+static void
+cookies_are_found_by_exact_name(void **state)
+{
+    static const struct {
+        const char *header, *want;
+    } cases[] = {
+        {"Cookie: buzon_session=abc\r\n", "abc"},
+        {"Cookie: a=1; buzon_session=abc; b=2\r\n", "abc"},
+        {"Cookie: a=1;buzon_session=\"q v\"\r\n", "q v"},
+        {"Cookie: xbuzon_session=no; buzon_session_old=no\r\n", NULL},
+        {"Cookie: buzon_session=\r\n", ""},
+        {"", NULL},
+    };
+    char raw[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct reply r;
+
+        snprintf(raw, sizeof(raw), "GET /maybe HTTP/1.1\r\n%s\r\n", cases[i].header);
+        r = send_raw(raw);
+        assert_int_equal(r.status, 200);
+        if (cases[i].want == NULL)
+            assert_null(json_object_get(r.json, "session"));
+        else
+            assert_string_equal(jstr(&r, "session"), cases[i].want);
+        reply_free(&r);
+    }
 }
 
 static void
@@ -438,6 +503,8 @@ main(void)
         cmocka_unit_test(an_authenticated_particular_gets_decoded_params_and_query),
         cmocka_unit_test(missing_unknown_or_expired_credentials_get_401),
         cmocka_unit_test(a_failing_session_lookup_is_503_and_the_wrong_kind_is_403),
+        cmocka_unit_test(an_optional_auth_route_admits_anonymous_callers_but_not_a_failed_lookup),
+        cmocka_unit_test(cookies_are_found_by_exact_name),
         cmocka_unit_test(every_response_carries_the_security_headers_and_request_id),
         cmocka_unit_test(unknown_paths_are_404_and_wrong_methods_405_with_allow),
         cmocka_unit_test(json_bodies_are_checked_for_type_syntax_shape_and_duplicates),
