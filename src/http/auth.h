@@ -25,44 +25,55 @@
 
 enum http_principal_kind {
     HTTP_PRINCIPAL_ANONYMOUS = 0,
-    HTTP_PRINCIPAL_PARTICULAR = 1, /* a particular (person or company) through its e.firma */
-    HTTP_PRINCIPAL_STAFF = 2,      /* an IMSS official through their e.firma */
-    HTTP_PRINCIPAL_SYSTEM = 4,     /* an IMSS system through a scoped API token */
+    /* a particular (person or company) through its e.firma */
+    HTTP_PRINCIPAL_PARTICULAR = 1,
+    /* an IMSS official through their e.firma */
+    HTTP_PRINCIPAL_STAFF = 2,
+    /* an IMSS system through a scoped API token */
+    HTTP_PRINCIPAL_SYSTEM = 4,
 };
 
 /* Roles of an official (issue 7 item 3); a bit set, an official may hold several. */
 enum http_role {
     HTTP_ROLE_ISSUER = 1 << 0,        /* issues notifications */
     HTTP_ROLE_HANDLER = 1 << 1,       /* handles filings */
-    HTTP_ROLE_ADMINISTRATOR = 1 << 2, /* manages users, calendars, catalogue */
+    HTTP_ROLE_ADMINISTRATOR = 1 << 2, /* users, calendars, catalogue */
     HTTP_ROLE_AUDITOR = 1 << 3,       /* reads the audit log */
 };
 
 enum {
-    HTTP_RFC_MAX = 13,       /* RFC of a person: 13 characters; of a company: 12 */
+    HTTP_RFC_MAX = 13,       /* a person's RFC: 13 characters; a company's: 12 */
     HTTP_UNIT_MAX = 31,      /* administrative unit key */
-    HTTP_SESSION_ID_MAX = 47 /* opaque session or token identifier, never the secret itself */
+    HTTP_SESSION_ID_MAX = 47 /* session or token identifier, not its secret */
 };
 
 struct http_principal {
     enum http_principal_kind kind;
-    char rfc[HTTP_RFC_MAX + 1]; /* particular: the mailbox's RFC (the company's, when a
-                                   company signs in); staff: the official's RFC */
-    char representative_rfc[HTTP_RFC_MAX + 1]; /* the person whose e.firma signed in for a
-                                                  company; empty otherwise */
-    unsigned roles;                            /* staff: enum http_role bits */
-    char unit[HTTP_UNIT_MAX + 1];              /* staff: administrative unit */
-    unsigned long long scopes;                 /* system: scope bits defined by the app */
-    char session_id[HTTP_SESSION_ID_MAX + 1];  /* for logout and audit: an identifier, not
-                                                  the cookie or token value */
+
+    /* Particular: the mailbox's RFC (the company's, when a company signs in).
+     * Staff: the official's RFC. */
+    char rfc[HTTP_RFC_MAX + 1];
+
+    /* The person whose e.firma signed in for a company; empty otherwise. */
+    char representative_rfc[HTTP_RFC_MAX + 1];
+
+    unsigned roles;               /* staff: enum http_role bits */
+    char unit[HTTP_UNIT_MAX + 1]; /* staff: administrative unit */
+    unsigned long long scopes;    /* system: scope bits defined by the app */
+
+    /* For logout and audit: an identifier, never the cookie or token value. */
+    char session_id[HTTP_SESSION_ID_MAX + 1];
 };
 
 struct http_request;
 
 enum http_auth_result {
-    HTTP_AUTH_OK = 0,      /* principal filled */
-    HTTP_AUTH_ABSENT = 1,  /* no credentials, or unknown, expired or revoked ones: 401 */
-    HTTP_AUTH_FAILED = -1, /* the lookup itself failed (store down): err filled, 503 */
+    /* principal filled */
+    HTTP_AUTH_OK = 0,
+    /* no credentials, or unknown, expired or revoked ones: 401 */
+    HTTP_AUTH_ABSENT = 1,
+    /* the lookup itself failed (store down): err filled, 503 */
+    HTTP_AUTH_FAILED = -1,
 };
 
 /*

@@ -112,6 +112,15 @@ out:
     return status;
 }
 
+static bool
+utf8_ok(const char *s)
+{
+    json_t *probe = json_string(s);
+
+    json_decref(probe);
+    return probe != NULL;
+}
+
 static void
 answer(struct http_request *req, struct http_response *resp, unsigned status, const char *code,
        const char *detail, const struct http_field_error *errors, size_t n)
@@ -120,6 +129,9 @@ answer(struct http_request *req, struct http_response *resp, unsigned status, co
     json_t *root;
 
     snprintf(type, sizeof(type), "urn:buzon-imss:problema:%s", code);
+    /* Text that is not UTF-8 (a client's bytes in a detail) cannot be JSON: say so instead. */
+    if (!utf8_ok(detail))
+        detail = "La solicitud contiene texto que no es UTF-8 válido.";
     root = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "type", type, "title", title_for(status),
                      "status", (json_int_t)status, "code", code, "detail", detail, "request_id",
                      req->id);

@@ -51,24 +51,35 @@ struct http_route;
 struct http_service;
 
 struct http_request {
-    const char *method;             /* "GET", "POST", ... */
-    const char *path;               /* percent-decoded, without the query */
-    const struct http_route *route; /* the matched route, NULL before routing or when none */
-    struct http_kv params[HTTP_MAX_PARAMS]; /* path parameters, in pattern order */
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* percent-decoded, without the query */
+
+    /* The matched route; NULL before routing, or when none matched. */
+    const struct http_route *route;
+
+    /* Path parameters in pattern order; query arguments (decoded) and headers
+     * (names as sent: compare without case) in arrival order. */
+    struct http_kv params[HTTP_MAX_PARAMS];
     size_t n_params;
-    struct http_kv *query; /* decoded query arguments, in arrival order */
+    struct http_kv *query;
     size_t n_query;
-    struct http_kv *headers; /* header names as sent (compare without case) */
+    struct http_kv *headers;
     size_t n_headers;
-    const uint8_t *body; /* the whole body (NUL-terminated for convenience), or NULL */
+
+    /* The whole body, NUL-terminated for convenience; NULL when empty. */
+    const uint8_t *body;
     size_t body_len;
-    const char *peer;                 /* client address as text, for rate limits; may be "" */
-    char id[HTTP_REQUEST_ID_MAX + 1]; /* request id, echoed in X-Request-Id and logged */
-    struct http_principal principal;  /* HTTP_PRINCIPAL_ANONYMOUS unless the hook says otherwise */
-    struct http_arena *arena;         /* request-scoped allocations */
-    struct http_service *service;     /* the service answering (service.h) */
-    void *app;                        /* the application context given to the service */
-    uint64_t start_us;                /* monotonic microseconds when the headers arrived */
+
+    const char *peer;                 /* client address, for rate limits */
+    char id[HTTP_REQUEST_ID_MAX + 1]; /* echoed in X-Request-Id, logged */
+
+    /* HTTP_PRINCIPAL_ANONYMOUS unless the auth hook said otherwise. */
+    struct http_principal principal;
+
+    struct http_arena *arena;     /* request-scoped allocations */
+    struct http_service *service; /* the service answering (service.h) */
+    void *app;                    /* the service's application context */
+    uint64_t start_us;            /* monotonic time the headers arrived */
 };
 
 struct http_response {

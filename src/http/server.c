@@ -99,7 +99,13 @@ peer_text(struct MHD_Connection *conn, struct http_arena *arena)
     return http_arena_strdup(arena, buf);
 }
 
-/* First call: copy what libmicrohttpd parsed into a request and let the service route it. */
+/*
+ * First call: copy what libmicrohttpd parsed into a request and let the service route it.
+ * FIXME: server.max_request_s is counted from here, when the headers are complete; a client
+ * trickling its headers is stopped only by the idle timeout (server.request_timeout_s), so it
+ * can hold a connection slot for as long as it sends a byte per timeout. libmicrohttpd 0.9.75
+ * has no header deadline; a sweep over MHD_OPTION_NOTIFY_CONNECTION timestamps would add one.
+ */
 static struct conn_req *
 begin(struct http_server *srv, struct MHD_Connection *conn, const char *url, const char *method,
       const char *version, size_t *header_bytes)
@@ -180,6 +186,10 @@ refuse_early(struct http_server *srv, struct MHD_Connection *conn, struct conn_r
 }
 
 /*
+ * FIXME: a body is held in memory whole (bounded by its route's limit). Attachments of filings
+ * (multipart, tens of megabytes, issue 7's upload limit) need streaming to the blob store
+ * instead, or each upload in flight costs its full size in RAM.
+ *
  * Append an uploaded piece, enforcing the body and time limits. libmicrohttpd
  * 0.9.75 cannot queue a response before the body has been read, so a refused
  * body is discarded until it ends and then answered (413 or 408); one still

@@ -112,6 +112,26 @@ acceptable_id(const char *id)
     return len > 0 && len <= HTTP_REQUEST_ID_MAX;
 }
 
+/*
+ * The method as it may be echoed and logged: an RFC 9110 token of at most 16 characters, or
+ * "invalid". libmicrohttpd passes on whatever precedes the first space of the request line.
+ */
+static const char *
+printable_method(const char *method)
+{
+    size_t len = strlen(method);
+
+    if (len == 0 || len > 16)
+        return "invalid";
+    for (const char *p = method; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c <= 0x20 || c >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", c) != NULL)
+            return "invalid";
+    }
+    return method;
+}
+
 void
 http_service_begin(struct http_service *svc, struct http_exchange *ex)
 {
@@ -198,7 +218,8 @@ http_service_dispatch(struct http_service *svc, struct http_exchange *ex)
     }
     if (ex->match == HTTP_MATCH_NO_METHOD) {
         http_problem(req, resp, 405, "method_not_allowed",
-                     "Esta ruta no admite el método %s; admite: %s.", req->method, ex->allow);
+                     "Esta ruta no admite el método %s; admite: %s.", printable_method(req->method),
+                     ex->allow);
         http_response_header(req, resp, "Allow", ex->allow);
         return;
     }
@@ -231,7 +252,8 @@ http_service_finish(struct http_service *svc, struct http_exchange *ex, bool dra
         struct error err;
 
         error_set(&err, "internal", "el manejador no respondió");
-        error_detail(&err, "route %s %s", req->method, req->route ? req->route->pattern : "-");
+        error_detail(&err, "route %s %s", printable_method(req->method),
+                     req->route ? req->route->pattern : "-");
         http_problem_error(req, resp, &err, NULL, 0);
     }
 
@@ -247,7 +269,8 @@ http_service_finish(struct http_service *svc, struct http_exchange *ex, bool dra
     ex->finished = true;
 
     /* No path, query or body: they may hold personal data (design.md section 8). */
-    log_info("http_request", LOG_STR("request_id", req->id), LOG_STR("method", req->method),
+    log_info("http_request", LOG_STR("request_id", req->id),
+             LOG_STR("method", printable_method(req->method)),
              LOG_STR("route", req->route != NULL ? req->route->pattern : "unmatched"),
              LOG_INT("status", resp->status), LOG_DBL("duration_ms", (double)elapsed / 1000.0));
 }
@@ -257,7 +280,7 @@ http_service_end(struct http_service *svc, struct http_exchange *ex)
 {
     if (!ex->finished)
         log_info("http_request_aborted", LOG_STR("request_id", ex->req.id),
-                 LOG_STR("method", ex->req.method),
+                 LOG_STR("method", printable_method(ex->req.method)),
                  LOG_STR("route", ex->req.route != NULL ? ex->req.route->pattern : "unmatched"));
     http_metrics_in_flight_add(svc->metrics, -1);
     http_arena_release(&ex->arena);

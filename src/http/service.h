@@ -45,14 +45,23 @@
 typedef int (*http_ready_fn)(void *arg, struct error *err);
 
 struct http_service_options {
-    const struct http_route *const *routes; /* NULL-terminated list of route tables */
-    struct http_auth auth; /* authenticate NULL: every HTTP_ROUTE_AUTH route answers 401 */
-    http_ready_fn ready;   /* NULL: always ready */
+    /* NULL-terminated list of route tables (routes.h: http_routes). */
+    const struct http_route *const *routes;
+
+    /* Authentication hook; with authenticate NULL every HTTP_ROUTE_AUTH
+     * route answers 401. */
+    struct http_auth auth;
+
+    http_ready_fn ready; /* NULL: always ready */
     void *ready_arg;
-    void *app;               /* handed to handlers as req->app */
-    size_t max_body_bytes;   /* default body limit of a route (server.max_body_bytes) */
-    size_t max_header_bytes; /* request line and headers together (server.max_header_bytes) */
-    unsigned max_request_ms; /* headers to complete body (server.max_request_s) */
+    void *app; /* handed to handlers as req->app */
+
+    /* Limits: a route's default body (server.max_body_bytes), request line
+     * and headers together (server.max_header_bytes), headers to complete
+     * body (server.max_request_s). */
+    size_t max_body_bytes;
+    size_t max_header_bytes;
+    unsigned max_request_ms;
 };
 
 struct http_service;

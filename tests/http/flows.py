@@ -85,6 +85,16 @@ def keep_alive(server):
           statuses == [200] * 3 and closes == [None] * 3, f"{statuses} {closes}")
 
 
+def odd_method(server):
+    """A method that is not an HTTP token is neither echoed nor logged as sent."""
+    s = server.raw()
+    s.sendall(b"G\xc3(T /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, headers, body = read_response(s)
+    s.close()
+    check("a method with bytes outside the token set is refused without echoing them",
+          status == 405 and b"\xc3(" not in body and b"todo invalid" in body, f"{status} {body!r}")
+
+
 def slow_body(server):
     """A body that completes after server.max_request_s is refused with 408."""
     s = server.raw()
@@ -134,6 +144,9 @@ def access_log(lines):
           len({l["request_id"] for l in access}) == len(access))
     check("no header value reaches the log",
           not any(re.search("pppp|Bearer|nada", str(l)) for l in lines))
+    check("a method that is not a token is logged as invalid",
+          any(l["method"] == "invalid" for l in access) and
+          all(re.fullmatch(r"[A-Z]+|invalid", l["method"]) for l in access))
 
 
 server = Server(ENV)
@@ -142,6 +155,7 @@ try:
     run_steps(server, REFUSALS)
     run_steps(server, METRICS)
     keep_alive(server)
+    odd_method(server)
     slow_body(server)
     lines = sigterm_in_flight(server)
     access_log(lines)
