@@ -8,8 +8,10 @@
  *
  *     struct error err;
  *     json_t *body = http_json_body(req, &err);
- *     if (body == NULL)
- *         return http_problem_error(req, resp, &err, NULL, 0);
+ *     if (body == NULL) {
+ *         http_problem_error(req, resp, &err, NULL, 0);
+ *         return;
+ *     }
  */
 #ifndef BUZON_HTTP_JSON_H
 #define BUZON_HTTP_JSON_H
