@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -304,6 +305,23 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* libmicrohttpd's own messages (refused requests, socket errors) as JSON log lines. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    size_t len;
+
+    (void)cls;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    len = strlen(msg);
+    while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+        msg[--len] = '\0';
+    log_warn("http_library", LOG_STR("message", msg));
+}
+
 /* Resolve host:port into a socket address libmicrohttpd can bind. */
 static int
 resolve(const char *host, unsigned port, struct sockaddr_storage *ss, struct error *err)
@@ -349,11 +367,13 @@ http_server_start(const struct http_server_options *opts, struct http_service *s
     srv = mem_calloc(1, sizeof(*srv));
     srv->svc = svc;
     srv->grace_ms = opts->shutdown_grace_ms;
-    srv->daemon = MHD_start_daemon(flags, (uint16_t)opts->port, NULL, NULL, on_request, srv,
-                                   MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-                                   MHD_OPTION_CONNECTION_TIMEOUT, opts->timeout_s,
-                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
-                                   MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)opts->port, NULL, NULL, on_request, srv,
+        /* First, or libmicrohttpd prints its messages about the other options itself. */
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, opts->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_END);
     if (srv->daemon == NULL) {
         free(srv);
         error_set(err, "http_bind",

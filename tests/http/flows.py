@@ -95,6 +95,15 @@ def odd_method(server):
           status == 405 and b"\xc3(" not in body and b"todo invalid" in body, f"{status} {body!r}")
 
 
+def huge_headers(server):
+    """Headers past libmicrohttpd's own pool: refused by the library before any handler."""
+    s = server.raw()
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"p" * 40000 + b"\r\n\r\n")
+    status, headers, body = read_response(s)
+    s.close()
+    check("headers past the library's pool are refused with 431 too", status == 431, str(status))
+
+
 def slow_body(server):
     """A body that completes after server.max_request_s is refused with 408."""
     s = server.raw()
@@ -131,6 +140,11 @@ def sigterm_in_flight(server):
 
 
 def access_log(lines):
+    check("every log line, the library's included, is a JSON object",
+          len(lines) == len([l for l in server.stderr.splitlines() if l.strip()]),
+          server.stderr[:300])
+    check("the library's own refusals are logged as http_library events",
+          any(l["event"] == "http_library" and "431" in l["message"] for l in lines))
     access = [l for l in lines if l["event"] == "http_request"]
     check("one access-log line per answered request", len(access) >= 14, str(len(access)))
     fields = {"ts", "level", "event", "request_id", "method", "route", "status", "duration_ms"}
@@ -156,6 +170,7 @@ try:
     run_steps(server, METRICS)
     keep_alive(server)
     odd_method(server)
+    huge_headers(server)
     slow_body(server)
     lines = sigterm_in_flight(server)
     access_log(lines)
