@@ -17,6 +17,7 @@ struct compiled {
         const char *text; /* literal text, or the parameter name */
         size_t len;
         bool is_param;
+        bool is_rest; /* {name*}: the rest of the path, one or more segments */
     } seg[MAX_SEGMENTS];
 };
 
@@ -51,15 +52,22 @@ compile(const struct http_route *route, struct compiled *c, struct error *err)
                                  route->pattern);
             start++;
             len -= 2;
+            if (start[len - 1] == '*') {
+                c->seg[c->n_segments].is_rest = true;
+                len--;
+            }
         } else {
             c->n_literals++;
         }
         c->seg[c->n_segments].text = start;
         c->seg[c->n_segments].len = len;
         c->n_segments++;
-        p = start + len + (c->seg[c->n_segments - 1].is_param ? 1 : 0);
+        p = start + len + (c->seg[c->n_segments - 1].is_rest ? 1 : 0) +
+            (c->seg[c->n_segments - 1].is_param ? 1 : 0);
+        if (c->seg[c->n_segments - 1].is_rest && *p != '\0')
+            break; /* a rest parameter must be the last segment */
     }
-    if (*p != '\0')
+    if (*p != '\0' || (c->n_segments > 0 && c->seg[c->n_segments - 1].len == 0))
         return error_set(err, "http_route_pattern", "ruta mal formada: «%s»", route->pattern);
     return 0;
 }
@@ -157,9 +165,11 @@ split_path(const char *path, const char **seg, size_t *len, size_t *n)
 static bool
 segments_match(const struct compiled *c, const char **seg, const size_t *len, size_t n)
 {
-    if (c->n_segments != n)
+    bool rest = c->n_segments > 0 && c->seg[c->n_segments - 1].is_rest;
+
+    if (rest ? n < c->n_segments : n != c->n_segments)
         return false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < c->n_segments; i++) {
         if (c->seg[i].is_param)
             continue;
         if (c->seg[i].len != len[i] || memcmp(c->seg[i].text, seg[i], len[i]) != 0)
@@ -200,11 +210,15 @@ bind_params(const struct compiled *c, struct http_request *req, const char **seg
     req->route = c->route;
     req->n_params = 0;
     for (size_t i = 0; i < c->n_segments; i++) {
+        size_t vlen = len[i];
+
         if (!c->seg[i].is_param)
             continue;
+        if (c->seg[i].is_rest)
+            vlen = strlen(seg[i]); /* the segments are contiguous in the path */
         req->params[req->n_params].name =
             http_arena_strndup(req->arena, c->seg[i].text, c->seg[i].len);
-        req->params[req->n_params].value = http_arena_strndup(req->arena, seg[i], len[i]);
+        req->params[req->n_params].value = http_arena_strndup(req->arena, seg[i], vlen);
         req->n_params++;
     }
 }

@@ -12,7 +12,9 @@
  *
  * and adds one line to http_routes in routes.c (and its prototype to routes.h).
  * A pattern is a path of literal segments and parameters in braces; a parameter
- * matches one whole non-empty segment. When two patterns match, the one with
+ * matches one whole non-empty segment; a last parameter written `{name*}`
+ * matches the rest of the path, one segment or more (`/static/{file*}`).
+ * When two patterns match, the one with
  * more literal segments wins (`/notifications/summary` before
  * `/notifications/{id}`); otherwise the first in table order. A GET route
  * answers HEAD too. A path that some route matches with another method gets 405

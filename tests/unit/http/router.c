@@ -24,6 +24,8 @@ static const struct http_route routes[] = {
     {"GET", "/api/v1/notifications/summary", noop, 0, 0, 0},
     {"DELETE", "/api/v1/notifications/{id}", noop, 0, 0, 0},
     {"GET", "/api/v1/filings/{id}/attachments/{sha256}", noop, 0, 0, 0},
+    {"GET", "/static/{file*}", noop, 0, 0, 0},
+    {"GET", "/static/index.html", noop, 0, 0, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };
 static const struct http_route *const tables[] = {routes, NULL};
@@ -104,6 +106,22 @@ a_literal_segment_wins_over_a_parameter(void **state)
 }
 
 static void
+a_rest_parameter_takes_the_remaining_segments(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(match(f, "GET", "/static/css/portal.css"), HTTP_MATCH_FOUND);
+    assert_string_equal(f->req.route->pattern, "/static/{file*}");
+    assert_string_equal(http_request_param(&f->req, "file"), "css/portal.css");
+    assert_int_equal(match(f, "GET", "/static/app.js"), HTTP_MATCH_FOUND);
+    assert_string_equal(http_request_param(&f->req, "file"), "app.js");
+    assert_int_equal(match(f, "GET", "/static/index.html"), HTTP_MATCH_FOUND);
+    assert_string_equal(f->req.route->pattern, "/static/index.html");
+    assert_int_equal(match(f, "GET", "/static"), HTTP_MATCH_NO_PATH);
+    assert_int_equal(match(f, "GET", "/static/a//b"), HTTP_MATCH_NO_PATH);
+}
+
+static void
 head_is_answered_by_the_get_route(void **state)
 {
     struct fixture *f = *state;
@@ -151,6 +169,8 @@ malformed_or_repeated_patterns_are_refused(void **state)
         {{"GET", "/a/{id", noop, 0, 0, 0}, {NULL, NULL, NULL, 0, 0, 0}},
         {{"GET", "/a/", noop, 0, 0, 0}, {NULL, NULL, NULL, 0, 0, 0}},
         {{"GET", "/a/{id}x", noop, 0, 0, 0}, {NULL, NULL, NULL, 0, 0, 0}},
+        {{"GET", "/a/{*}", noop, 0, 0, 0}, {NULL, NULL, NULL, 0, 0, 0}},
+        {{"GET", "/a/{rest*}/b", noop, 0, 0, 0}, {NULL, NULL, NULL, 0, 0, 0}},
     };
     static const struct http_route twice[] = {
         {"GET", "/a", noop, 0, 0, 0}, {"GET", "/a", noop, 0, 0, 0}, {NULL, NULL, NULL, 0, 0, 0}};
@@ -177,7 +197,7 @@ routes_are_listed_in_table_order(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(http_router_count(f->router), 7);
+    assert_int_equal(http_router_count(f->router), 9);
     assert_string_equal(http_router_route(f->router, 3)->pattern, "/api/v1/notifications/{id}");
     assert_int_equal(http_router_index(f->router, &routes[4]), 4);
 }
@@ -190,6 +210,8 @@ main(void)
         cmocka_unit_test_setup_teardown(parameters_are_bound_by_name_in_pattern_order, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_literal_segment_wins_over_a_parameter, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_rest_parameter_takes_the_remaining_segments, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(head_is_answered_by_the_get_route, setup, teardown),
         cmocka_unit_test_setup_teardown(a_known_path_with_another_method_is_405_with_allow, setup,
                                         teardown),
