@@ -232,16 +232,16 @@ take_body(struct http_server *srv, struct conn_req *st, const char *data, size_t
     return 0;
 }
 
-/* The body is complete: hand it to the request, in the arena so it dies with it. */
+/* The body is complete: hand it to the request; the arena frees it with the rest. */
 static void
 attach_body(struct conn_req *st)
 {
     if (st->body == NULL)
         return;
-    st->ex.req.body =
-        (const uint8_t *)http_arena_strndup(&st->ex.arena, (char *)st->body, st->body_len);
+    http_arena_defer(&st->ex.arena, free, st->body);
+    st->ex.req.body = st->body;
     st->ex.req.body_len = st->body_len;
-    MEM_FREE(st->body);
+    st->body = NULL;
 }
 
 static enum MHD_Result
