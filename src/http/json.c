@@ -36,7 +36,7 @@ decref(void *p)
     json_decref(p);
 }
 
-/* "application/json", optionally followed by parameters such as "; charset=utf-8". */
+/* "application/json", optionally with parameters ("; charset=utf-8"). */
 static bool
 is_json_type(const char *ct)
 {

@@ -1,4 +1,4 @@
-/* metrics.c - request counters, latency histograms and gauges (see metrics.h). */
+/* metrics.c - request counters, latency histograms, gauges (metrics.h). */
 #include "http/metrics.h"
 
 #include "core/mem.h"
@@ -16,7 +16,7 @@ enum {
     N_BUCKETS = 14,
 };
 
-/* Upper bounds in seconds: from half a millisecond (a cached read) to ten seconds. */
+/* Upper bounds in seconds: half a millisecond (a cached read) to ten. */
 static const double bucket_le[N_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                             0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 static const uint64_t bucket_us[N_BUCKETS] = {500,     1000,    2500,    5000,    10000,
@@ -195,7 +195,7 @@ http_metrics_gauge_set(struct http_metrics *m, const char *name, const char *hel
     return 0;
 }
 
-/* A label value: backslash, double quote and newline escaped (exposition format 0.0.4). */
+/* A label value: backslash, quote and newline escaped (format 0.0.4). */
 static void
 put_label(FILE *out, const char *s)
 {

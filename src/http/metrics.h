@@ -55,7 +55,7 @@ void http_metrics_free(struct http_metrics *m);
 void http_metrics_observe(struct http_metrics *m, size_t route_index, unsigned status,
                           uint64_t duration_us);
 
-/* Add delta (+1 when a request starts, -1 when it ends) to the in-flight gauge; returns it. */
+/* Add delta (+1 at start, -1 at end of a request) to in-flight; returns it. */
 long http_metrics_in_flight_add(struct http_metrics *m, long delta);
 
 /* Requests in flight now. */

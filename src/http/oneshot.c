@@ -37,7 +37,7 @@ hexval(char c)
     return -1;
 }
 
-/* Percent-decode s[0..len) into the arena; '+' is a space when plus_space. NULL when bad. */
+/* Percent-decode s[0..len) into the arena ('+' is a space if plus_space). */
 static char *
 decode(struct http_arena *arena, const char *s, size_t len, bool plus_space)
 {
@@ -125,7 +125,7 @@ parse_request_line(struct http_request *req, const char *line, size_t len)
     return 0;
 }
 
-/* "Name: value" without obsolete folding; value trimmed of surrounding spaces and tabs. */
+/* "Name: value", no obsolete folding; value trimmed of spaces and tabs. */
 static int
 parse_header(struct http_request *req, const char *line, size_t len)
 {
@@ -153,7 +153,7 @@ parse_header(struct http_request *req, const char *line, size_t len)
     return 0;
 }
 
-/* Next line of buf[*pos..len), without its CRLF or LF; -1 at the end of the input. */
+/* Next line of buf[*pos..len) without its CRLF or LF; -1 at the end. */
 static int
 next_line(const char *buf, size_t len, size_t *pos, const char **line, size_t *line_len)
 {

@@ -13,7 +13,7 @@ get_healthz(struct http_request *req, struct http_response *resp)
     http_response_json(req, resp, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-/* Readiness: the process can serve traffic (its store answers); 503 takes it out of rotation. */
+/* Readiness: can serve traffic (the store answers); 503 leaves rotation. */
 static void
 get_readyz(struct http_request *req, struct http_response *resp)
 {

@@ -1,4 +1,4 @@
-/* problem.c - RFC 9457 problem details from struct error codes (see problem.h). */
+/* problem.c - RFC 9457 problem details from error codes (problem.h). */
 #include "http/problem.h"
 
 #include "base/log.h"

@@ -1,4 +1,4 @@
-/* request.c - the request arena, request accessors and response builders (see request.h). */
+/* request.c - request arena, accessors, response builders (request.h). */
 #include "http/request.h"
 
 #include "core/mem.h"

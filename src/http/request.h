@@ -99,7 +99,7 @@ struct http_response {
  */
 void *http_arena_alloc(struct http_arena *arena, size_t size);
 
-/* Copy the first len bytes of s (in) into arena (in-out) with a terminating NUL. */
+/* Copy len bytes of s (in) into arena (in-out), with a terminating NUL. */
 char *http_arena_strndup(struct http_arena *arena, const char *s, size_t len);
 
 /* Copy the string s (in) into arena (in-out). */
@@ -111,10 +111,10 @@ char *http_arena_strdup(struct http_arena *arena, const char *s);
  */
 void http_arena_defer(struct http_arena *arena, void (*fn)(void *), void *arg);
 
-/* Run the deferred functions and release every allocation of arena (in-out); reusable after. */
+/* Run the deferred functions, free all of arena (in-out); reusable after. */
 void http_arena_release(struct http_arena *arena);
 
-/* The value of path parameter name (in), or NULL. Points into the request's arena. */
+/* The value of path parameter name (in), or NULL; in the request's arena. */
 const char *http_request_param(const struct http_request *req, const char *name);
 
 /* The first value of query argument name (in), or NULL. */

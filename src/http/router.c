@@ -138,7 +138,7 @@ http_router_index(const struct http_router *router, const struct http_route *rou
     abort(); /* a route from another router: a programming error */
 }
 
-/* Split path into at most MAX_SEGMENTS segments; -1 when it has more or an empty one. */
+/* Split path into at most MAX_SEGMENTS non-empty segments, or -1. */
 static int
 split_path(const char *path, const char **seg, size_t *len, size_t *n)
 {
@@ -178,7 +178,7 @@ segments_match(const struct compiled *c, const char **seg, const size_t *len, si
     return true;
 }
 
-/* Append method to the comma-separated list allow (in-out) unless it is there already. */
+/* Append method to the list allow (in-out) unless it is there already. */
 static void
 allow_add(char *allow, size_t allow_len, const char *method)
 {

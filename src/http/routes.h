@@ -17,7 +17,7 @@ extern const struct http_route http_ops_routes[];
 /* /api/v1/session: who the caller is (session.c). */
 extern const struct http_route http_session_routes[];
 
-/* The NULL-terminated list of all the tables above: what `buzon serve` routes. */
+/* All the tables above, NULL-terminated: what `buzon serve` routes. */
 extern const struct http_route *const http_routes[];
 
 #endif

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Headroom of libmicrohttpd's per-connection pool above our own header limit: its read buffer. */
+/* libmicrohttpd's pool per connection above our header limit: its buffers. */
 enum { MHD_POOL_HEADROOM = 32 * 1024 };
 
 struct http_server {
@@ -63,7 +63,7 @@ collect(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
     return MHD_YES;
 }
 
-/* Copy values of kind into out (out, arena array); returns their size on the wire. */
+/* Copy values of kind into out (arena array); returns their wire size. */
 static size_t
 collect_all(struct MHD_Connection *conn, enum MHD_ValueKind kind, struct http_arena *arena,
             struct http_kv **out, size_t *n)
@@ -156,7 +156,7 @@ send_response(struct http_server *srv, struct MHD_Connection *conn, struct conn_
     return rc;
 }
 
-/* Refuse before reading the body: 431 for headers over the limit, 413 by Content-Length. */
+/* Refuse before the body: 431 for headers, 413 by Content-Length. */
 static bool
 refuse_early(struct http_server *srv, struct MHD_Connection *conn, struct conn_req *st,
              size_t header_bytes)
@@ -232,7 +232,7 @@ take_body(struct http_server *srv, struct conn_req *st, const char *data, size_t
     return 0;
 }
 
-/* The body is complete: hand it to the request; the arena frees it with the rest. */
+/* The body is complete: hand it over; the arena frees it with the rest. */
 static void
 attach_body(struct conn_req *st)
 {
@@ -305,7 +305,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-/* libmicrohttpd's own messages (refused requests, socket errors) as JSON log lines. */
+/* libmicrohttpd's own messages (refusals, socket errors) as JSON lines. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void

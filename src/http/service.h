@@ -66,7 +66,7 @@ struct http_service_options {
 
 struct http_service;
 
-/* The state of one request while a transport carries it. Zero it before begin. */
+/* One request while a transport carries it. Zero it before begin. */
 struct http_exchange {
     struct http_request req;
     struct http_response resp;
@@ -77,7 +77,7 @@ struct http_exchange {
     bool finished;
 };
 
-/* Build a service; NULL with err filled when a route table is malformed. Free with _free. */
+/* A new service (free with _free); NULL with err for a bad route table. */
 struct http_service *http_service_new(const struct http_service_options *opts, struct error *err);
 
 /* Release svc (may be NULL). No request may be in flight. */
@@ -105,7 +105,7 @@ void http_service_begin(struct http_service *svc, struct http_exchange *ex);
 /* Largest body ex's route accepts, in bytes. */
 size_t http_service_body_limit(const struct http_service *svc, const struct http_exchange *ex);
 
-/* Answer ex: 404 or 405, then authentication for HTTP_ROUTE_AUTH routes, then the handler. */
+/* Answer ex: 404 or 405, then the auth its route asks for, then the handler. */
 void http_service_dispatch(struct http_service *svc, struct http_exchange *ex);
 
 /*

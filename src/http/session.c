@@ -1,4 +1,4 @@
-/* session.c - /api/v1/session: the principal the caller's credentials stand for. */
+/* session.c - /api/v1/session: who the caller's credentials stand for. */
 #include "http/routes.h"
 
 /*
