@@ -65,37 +65,67 @@ nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/session.json" >/dev/null && break; sleep 0.1; done
 
-# One warm-up each, then the measured runs back to back.
-# Prints the requests per second; wrk's whole report is kept for the error counts.
-rps() {
-    wrk -t"$threads" -c64 -d"$1"s "${@:2}" | tee -a "$work/wrk.txt" |
-        awk '/^Requests\/sec:/ {print $2}'
+# CPU time (user + system, in clock ticks) used so far by the given processes.
+hz=$(getconf CLK_TCK)
+ticks() {
+    local sum=0 pid
+    for pid in "$@"; do
+        sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$sum"
 }
-rps 2 -H "Authorization: Bearer $token" "http://127.0.0.1:$buzon_port/api/v1/session" >/dev/null
-rps 2 "http://127.0.0.1:$nginx_port/session.json" >/dev/null
+
+# One wrk run against the server whose processes are in $procs; prints "REQ_PER_S REQ_PER_CPU_S".
+# Requests per CPU-second of the server barely move with other load on the machine, so they
+# are printed beside requests per second. wrk's whole report is kept for the error counts.
+run() {
+    local before after out
+    before=$(ticks $procs)
+    out=$(wrk -t"$threads" -c64 -d"$1"s "${@:2}")
+    after=$(ticks $procs)
+    echo "$out" >>"$work/wrk.txt"
+    echo "$out" | awk -v cpu="$(((after - before)))" -v hz="$hz" '
+        / requests in / {n = $1}
+        /^Requests\/sec:/ {rps = $2}
+        END {printf "%s %.0f\n", rps, (cpu > 0 ? n * hz / cpu : 0)}'
+}
+
+buzon_procs="${pids[0]}"
+nginx_procs="${pids[1]} $(pgrep -P "${pids[1]}" | tr '\n' ' ')"
+session=(-H "Authorization: Bearer $token" "http://127.0.0.1:$buzon_port/api/v1/session")
+procs=$buzon_procs run 2 "${session[@]}" >/dev/null
+procs=$nginx_procs run 2 "http://127.0.0.1:$nginx_port/session.json" >/dev/null
+
 # The machine is shared: alternate the three runs in rounds and keep each one's median, so a
 # burst of other load does not land on one side only.
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-n=() b=() h=()
+n=() b=() h=() nc=() bc=() hc=()
 for _ in $(seq "$rounds"); do
-    n+=("$(rps "$seconds" "http://127.0.0.1:$nginx_port/session.json")")
-    b+=("$(rps "$seconds" -H "Authorization: Bearer $token" \
-        "http://127.0.0.1:$buzon_port/api/v1/session")")
-    h+=("$(rps "$seconds" "http://127.0.0.1:$buzon_port/healthz")")
+    out=$(procs=$nginx_procs run "$seconds" "http://127.0.0.1:$nginx_port/session.json")
+    n+=("${out% *}") nc+=("${out#* }")
+    out=$(procs=$buzon_procs run "$seconds" "${session[@]}")
+    b+=("${out% *}") bc+=("${out#* }")
+    out=$(procs=$buzon_procs run "$seconds" "http://127.0.0.1:$buzon_port/healthz")
+    h+=("${out% *}") hc+=("${out#* }")
 done
-nginx_rps=$(median "${n[@]}")
-buzon_rps=$(median "${b[@]}")
-health_rps=$(median "${h[@]}")
+nginx_rps=$(median "${n[@]}") nginx_cpu=$(median "${nc[@]}")
+buzon_rps=$(median "${b[@]}") buzon_cpu=$(median "${bc[@]}")
+health_rps=$(median "${h[@]}") health_cpu=$(median "${hc[@]}")
 errors=$(grep -c '"status":[^2]' "$work/buzon.log" || true)
 wrk_errors=$(grep -E 'Non-2xx|Socket errors' "$work/wrk.txt" | sort | uniq -c || true)
 
 printf 'body of %d bytes, %d threads/workers, 64 keep-alive connections, median of %d runs of %ss\n' \
     "${#body}" "$threads" "$rounds" "$seconds"
 printf 'runs (req/s): nginx %s | session %s | healthz %s\n' "${n[*]}" "${b[*]}" "${h[*]}"
-printf 'nginx static file          %10.0f req/s  (the machine'"'"'s limit)\n' "$nginx_rps"
-printf 'buzon GET /api/v1/session  %10.0f req/s  %5.1f%% of nginx (target >= 50%%)\n' \
-    "$buzon_rps" "$(echo "$buzon_rps $nginx_rps" | awk '{print 100*$1/$2}')"
-printf 'buzon GET /healthz         %10.0f req/s  %5.1f%% of nginx\n' \
-    "$health_rps" "$(echo "$health_rps $nginx_rps" | awk '{print 100*$1/$2}')"
+printf 'runs (req/CPU-s): nginx %s | session %s | healthz %s\n' "${nc[*]}" "${bc[*]}" "${hc[*]}"
+pct() { echo "$1 $2" | awk '{printf "%.1f", 100 * $1 / $2}'; }
+printf '%-26s %10s %8s %14s %8s\n' "" "req/s" "" "req/CPU-s" ""
+printf '%-26s %10.0f %8s %14.0f %8s  (the machine'"'"'s limit)\n' "nginx static file" \
+    "$nginx_rps" "" "$nginx_cpu" ""
+printf '%-26s %10.0f %7s%% %14.0f %7s%%  of nginx (target >= 50%%)\n' \
+    "buzon GET /api/v1/session" "$buzon_rps" "$(pct "$buzon_rps" "$nginx_rps")" "$buzon_cpu" \
+    "$(pct "$buzon_cpu" "$nginx_cpu")"
+printf '%-26s %10.0f %7s%% %14.0f %7s%%  of nginx\n' "buzon GET /healthz" "$health_rps" \
+    "$(pct "$health_rps" "$nginx_rps")" "$health_cpu" "$(pct "$health_cpu" "$nginx_cpu")"
 printf 'non-2xx answers logged by buzon: %s\n' "$errors"
 [[ -z "$wrk_errors" ]] || printf 'wrk reported:\n%s\n' "$wrk_errors"
