@@ -226,19 +226,3 @@ http_response_header(struct http_request *req, struct http_response *resp, const
     resp->n_headers++;
     return 0;
 }
-
-const char *
-http_principal_kind_name(enum http_principal_kind kind)
-{
-    switch (kind) {
-    case HTTP_PRINCIPAL_PARTICULAR:
-        return "particular";
-    case HTTP_PRINCIPAL_STAFF:
-        return "staff";
-    case HTTP_PRINCIPAL_SYSTEM:
-        return "system";
-    case HTTP_PRINCIPAL_ANONYMOUS:
-        break;
-    }
-    return "anonymous";
-}
