@@ -116,6 +116,12 @@ const struct config_key config_schema[] = {
      "Oldest tz data release accepted; empty disables the check."},
     {"clock", "zoneinfo_dir", CONFIG_STRING, "/usr/share/zoneinfo", 0, 1024, NULL,
      "Directory of the tz database (TZif files)."},
+    {"server", "max_header_bytes", CONFIG_INT, "16384", 1024, 1048576, NULL,
+     "Largest request line and headers together, in bytes; more is refused with 431."},
+    {"server", "max_request_s", CONFIG_INT, "60", 1, 3600, NULL,
+     "Seconds from a request's headers to its complete body; more is refused with 408."},
+    {"server", "shutdown_grace_s", CONFIG_INT, "30", 0, 3600, NULL,
+     "Seconds a stopping server waits for requests in flight before closing them."},
 
     {NULL, NULL, CONFIG_STRING, NULL, 0, 0, NULL, NULL},
 };

@@ -3,6 +3,9 @@
 #include "cli/commands.h"
 
 #include "base/log.h"
+#include "core/mem.h"
+#include "http/oneshot.h"
+#include "http/routes.h"
 #include "http/server.h"
 
 #include <errno.h>
@@ -52,6 +55,61 @@ make_dirs(const char *dir, struct error *err)
     return 0;
 }
 
+/*
+ * Readiness of the process for /readyz.
+ * FIXME: always ready; it must ask the store (reachable, migrations applied) once the store
+ * exists (issue 7), or a node with a dead database keeps receiving traffic.
+ */
+static int
+serve_ready(void *arg, struct error *err)
+{
+    (void)arg;
+    (void)err;
+    return 0;
+}
+
+/* The service options that come from the configuration. */
+static void
+service_options(const struct config *cfg, struct http_service_options *so)
+{
+    *so = (struct http_service_options){0};
+    so->routes = http_routes;
+    so->ready = serve_ready;
+    so->max_body_bytes = (size_t)config_int(cfg, "server", "max_body_bytes");
+    so->max_header_bytes = (size_t)config_int(cfg, "server", "max_header_bytes");
+    so->max_request_ms = (unsigned)config_int(cfg, "server", "max_request_s") * 1000u;
+}
+
+/*
+ * `--request-file FILE`: answer the one raw HTTP request in FILE on stdout and exit, so the
+ * whole request path can be replayed and fuzzed without a socket (http/oneshot.h).
+ */
+static int
+serve_request_file(struct http_service *svc, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *raw = NULL, *out = NULL;
+    size_t len = 0, cap = 0, out_len = 0;
+
+    if (f == NULL)
+        return cli_error(CLI_USAGE, "request_file", "no se pudo abrir %s: %s", path,
+                         strerror(errno));
+    for (size_t n = 1; n != 0; len += n) {
+        if (len == cap) {
+            cap = cap != 0 ? cap * 2 : 65536;
+            raw = mem_realloc(raw, cap);
+        }
+        n = fread(raw + len, 1, cap - len, f);
+    }
+    fclose(f);
+
+    http_oneshot(svc, (const uint8_t *)raw, len, &out, &out_len);
+    fwrite(out, 1, out_len, stdout);
+    free(out);
+    free(raw);
+    return CLI_OK;
+}
+
 static int
 wait_for_signal(void)
 {
@@ -72,9 +130,14 @@ cli_serve(int argc, char **argv)
                                              {"listen", required_argument, NULL, 'l'},
                                              {"data-dir", required_argument, NULL, 'd'},
                                              {"help", no_argument, NULL, 'h'},
+                                             {"print-routes", no_argument, NULL, 'P'},
+                                             {"request-file", required_argument, NULL, 'R'},
                                              {NULL, 0, NULL, 0}};
-    const char *config_path = NULL, *listen = NULL, *data_dir = NULL;
+    const char *config_path = NULL, *listen = NULL, *data_dir = NULL, *request_file = NULL;
     struct http_server_options opts = {0};
+    struct http_service_options so;
+    struct http_service *svc = NULL;
+    bool print_routes = false;
     struct http_server *srv = NULL;
     struct config *cfg = NULL;
     struct error err = {0};
@@ -98,6 +161,12 @@ cli_serve(int argc, char **argv)
         case 'h':
             serve_usage(stdout);
             return CLI_OK;
+        case 'P': /* hidden: the route table, for tests/http/openapi.py */
+            print_routes = true;
+            break;
+        case 'R': /* hidden: one request from a file (http/oneshot.h) */
+            request_file = optarg;
+            break;
         default:
             serve_usage(stderr);
             return CLI_USAGE;
@@ -119,6 +188,22 @@ cli_serve(int argc, char **argv)
     log_set_level(lvl);
     log_set_rfc_key(config_str(cfg, "log", "rfc_hash_key"));
 
+    service_options(cfg, &so);
+    svc = http_service_new(&so, &err);
+    if (svc == NULL) {
+        rc = cli_error_from(CLI_FAIL, &err);
+        goto out;
+    }
+    if (print_routes) {
+        http_router_print(http_service_router(svc), stdout);
+        rc = CLI_OK;
+        goto out;
+    }
+    if (request_file != NULL) {
+        rc = serve_request_file(svc, request_file);
+        goto out;
+    }
+
     if (make_dirs(config_str(cfg, "server", "data_dir"), &err) != 0) {
         rc = cli_error_from(CLI_FAIL, &err);
         goto out;
@@ -135,7 +220,8 @@ cli_serve(int argc, char **argv)
     opts.host = host;
     opts.threads = (unsigned)config_int(cfg, "server", "threads");
     opts.timeout_s = (unsigned)config_int(cfg, "server", "request_timeout_s");
-    srv = http_server_start(&opts, &err);
+    opts.shutdown_grace_ms = (unsigned)config_int(cfg, "server", "shutdown_grace_s") * 1000u;
+    srv = http_server_start(&opts, svc, &err);
     if (srv == NULL) {
         log_error("serve_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
         rc = cli_error_from(CLI_FAIL, &err);
@@ -152,11 +238,14 @@ cli_serve(int argc, char **argv)
         int sig = wait_for_signal();
         log_info("serve_stopping", LOG_INT("signal", sig));
     }
-    http_server_stop(srv);
-    log_info("serve_stopped");
+    {
+        long cut = http_server_stop(srv);
+        log_info("serve_stopped", LOG_INT("requests_cut_off", cut));
+    }
     rc = CLI_OK;
 
 out:
+    http_service_free(svc);
     config_free(cfg);
     return rc;
 }

@@ -37,8 +37,13 @@ with tempfile.TemporaryDirectory() as data:
     rc = p.wait(timeout=20)
     err = p.stderr.read()
     check("SIGTERM stops with 0", rc == 0, err)
-    events = [json.loads(l)["event"] for l in err.splitlines() if l.startswith("{")]
+    lines = [json.loads(l) for l in err.splitlines() if l.startswith("{")]
+    events = [l["event"] for l in lines if l["event"] != "http_request"]
     check("logs started, stopping, stopped as JSON lines",
           events[:3] == ["serve_started", "serve_stopping", "serve_stopped"], str(events))
+    access = [l for l in lines if l["event"] == "http_request"]
+    check("logs one access line per request, by route pattern",
+          [(a["route"], a["status"]) for a in access] == [("/healthz", 200), ("unmatched", 404)],
+          str(access))
 
 finish()

@@ -1,0 +1,10 @@
+/* routes.c - the list of route tables `buzon serve` serves (see routes.h). */
+#include "http/routes.h"
+
+#include <stddef.h>
+
+const struct http_route *const http_routes[] = {
+    http_ops_routes,
+    http_session_routes,
+    NULL,
+};

@@ -1,0 +1,23 @@
+/*
+ * routes.h - every route table of the API, one per resource file (router.h
+ * explains a table).
+ *
+ * To add a resource: write src/http/<resource>.c exporting
+ * http_<resource>_routes, declare it here, add it to http_routes in routes.c,
+ * and describe its paths in docs/openapi.yaml.
+ */
+#ifndef BUZON_HTTP_ROUTES_H
+#define BUZON_HTTP_ROUTES_H
+
+#include "http/router.h"
+
+/* /healthz, /readyz, /metrics (ops.c). */
+extern const struct http_route http_ops_routes[];
+
+/* /api/v1/session: who the caller is (session.c). */
+extern const struct http_route http_session_routes[];
+
+/* All the tables above, NULL-terminated: what `buzon serve` routes. */
+extern const struct http_route *const http_routes[];
+
+#endif
