@@ -36,5 +36,18 @@ const struct config_key config_schema[] = {
     {"store", "migrate_on_start", CONFIG_BOOL, "true", 0, 0, NULL,
      "Apply pending schema migrations when the server starts."},
 
+    /* [evidence] */
+    {"evidence", "seal_cert", CONFIG_STRING, "", 0, 1024, NULL,
+     "Certificate (PEM or DER) of the institute's seal key that signs receipts and tree heads."},
+    {"evidence", "seal_key", CONFIG_STRING, "", 0, 1024, NULL,
+     "Private seal key: PEM, or encrypted DER PKCS#8 as SAT issues them."},
+    {"evidence", "seal_key_password_file", CONFIG_STRING, "", 0, 1024, NULL,
+     "File whose first line is the seal key's password; empty for an unencrypted key."},
+    {"evidence", "public_url", CONFIG_STRING, "", 0, 512, NULL,
+     "Base of the public verification URLs in receipts' QR codes; empty: server.public_url "
+     "followed by /verificar."},
+    {"evidence", "tree_head_interval_s", CONFIG_INT, "300", 1, 86400, NULL,
+     "Seconds between signed tree heads of the receipt log."},
+
     {NULL, NULL, CONFIG_STRING, NULL, 0, 0, NULL, NULL},
 };

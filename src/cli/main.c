@@ -9,6 +9,7 @@
 
 const struct cli_command cli_commands[] = {
     {"serve", "inicia el servidor HTTP del Buzón IMSS", cli_serve},
+    {"verify", "comprueba sin conexión un acuse sellado o dos cabezas del árbol", cli_verify},
     {NULL, NULL, NULL},
 };
 
