@@ -74,6 +74,22 @@ def mutate_char(s, i):
     return s[:i] + r + s[i + 1:]
 
 
+def cadena_v1(r):
+    """The cadena original rebuilt from a bundle's fields by docs/receipts.md alone."""
+    def field(v):
+        v = str(v)
+        for space in "\t\r\n":
+            v = v.replace(space, " ")
+        v = " ".join(w for w in v.split(" ") if w)
+        return v.replace("\\", "\\\\").replace("|", "\\|")
+    fields = [r["version"], r["folio"], r["kind"], r["rfc"], r["issued_at"], r["legal_zone"],
+              r["signer_cert_number"] or "", r["seal_cert_number"], len(r["references"])]
+    fields += [x for ref in r["references"] for x in (ref["name"], ref["value"])]
+    fields += [len(r["instants"])] + [x for i in r["instants"] for x in (i["name"], i["utc"])]
+    fields += [len(r["documents"])] + [x for d in r["documents"] for x in (d["name"], d["sha256"])]
+    return "||" + "|".join(field(f) for f in fields) + "||"
+
+
 def leaves(obj, path=()):
     """Every scalar inside obj, as (path, value)."""
     if isinstance(obj, dict):
@@ -108,6 +124,13 @@ with tempfile.TemporaryDirectory() as d:
         rc, v, err = verify(f"{out}/receipt-{i}.json", trust=trust)
         good += rc == 0 and v.get("valid") is True
     check("every sealed receipt of every kind verifies (exit 0)", good == 23, f"{good}/23")
+    rebuilt = 0
+    for i in range(23):
+        with open(f"{out}/receipt-{i}.json") as f:
+            b = json.load(f)
+        rebuilt += cadena_v1(b["receipt"]) == b["cadena"]
+    check("an outside implementation of docs/receipts.md rebuilds every cadena", rebuilt == 23,
+          f"{rebuilt}/23")
 
     rc, v, err = verify(f"{out}/receipt-0.json", trust=trust)
     check("the verdict lists every check as ok",
