@@ -259,8 +259,8 @@ merkle_log_consistency(const struct merkle_log *log, uint64_t old_size, uint64_t
 
 int
 merkle_verify_inclusion(const uint8_t leaf[MERKLE_HASH_LEN], uint64_t index, uint64_t size,
-                        const uint8_t path[][MERKLE_HASH_LEN], size_t path_len,
-                        const uint8_t root[MERKLE_HASH_LEN], struct error *err)
+                        const uint8_t *path, size_t path_len, const uint8_t root[MERKLE_HASH_LEN],
+                        struct error *err)
 {
     uint8_t r[MERKLE_HASH_LEN];
     uint64_t fn = index, sn;
@@ -274,13 +274,13 @@ merkle_verify_inclusion(const uint8_t leaf[MERKLE_HASH_LEN], uint64_t index, uin
         if (sn == 0)
             goto fail;
         if ((fn & 1) || fn == sn) {
-            merkle_node_hash(path[i], r, r);
+            merkle_node_hash(path + i * MERKLE_HASH_LEN, r, r);
             while ((fn & 1) == 0 && fn != 0) {
                 fn >>= 1;
                 sn >>= 1;
             }
         } else {
-            merkle_node_hash(r, path[i], r);
+            merkle_node_hash(r, path + i * MERKLE_HASH_LEN, r);
         }
         fn >>= 1;
         sn >>= 1;
@@ -296,8 +296,8 @@ fail:
 int
 merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
                           const uint8_t old_root[MERKLE_HASH_LEN],
-                          const uint8_t new_root[MERKLE_HASH_LEN],
-                          const uint8_t path[][MERKLE_HASH_LEN], size_t path_len, struct error *err)
+                          const uint8_t new_root[MERKLE_HASH_LEN], const uint8_t *path,
+                          size_t path_len, struct error *err)
 {
     uint8_t fr[MERKLE_HASH_LEN], sr[MERKLE_HASH_LEN];
     uint64_t fn, sn;
@@ -320,7 +320,8 @@ merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
     if ((old_size & (old_size - 1)) == 0) {
         memcpy(fr, old_root, MERKLE_HASH_LEN);
     } else {
-        memcpy(fr, path[i++], MERKLE_HASH_LEN);
+        memcpy(fr, path, MERKLE_HASH_LEN);
+        i++;
     }
     memcpy(sr, fr, MERKLE_HASH_LEN);
     while (fn & 1) {
@@ -332,14 +333,14 @@ merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
         if (sn == 0)
             goto fail;
         if ((fn & 1) || fn == sn) {
-            merkle_node_hash(path[i], fr, fr);
-            merkle_node_hash(path[i], sr, sr);
+            merkle_node_hash(path + i * MERKLE_HASH_LEN, fr, fr);
+            merkle_node_hash(path + i * MERKLE_HASH_LEN, sr, sr);
             while ((fn & 1) == 0 && fn != 0) {
                 fn >>= 1;
                 sn >>= 1;
             }
         } else {
-            merkle_node_hash(sr, path[i], sr);
+            merkle_node_hash(sr, path + i * MERKLE_HASH_LEN, sr);
         }
         fn >>= 1;
         sn >>= 1;

@@ -108,22 +108,21 @@ int merkle_log_consistency(const struct merkle_log *log, uint64_t old_size, uint
 
 /*
  * Verify that leaf (a leaf hash) is at index in the tree of size leaves whose root is root,
- * by path (RFC 9162 section 2.1.3.2). Returns 0, or -1 with err "merkle_inclusion".
+ * by path (path_len hashes of MERKLE_HASH_LEN bytes, contiguous; RFC 9162 section 2.1.3.2). Returns 0, or -1 with err "merkle_inclusion".
  */
 int merkle_verify_inclusion(const uint8_t leaf[MERKLE_HASH_LEN], uint64_t index, uint64_t size,
-                            const uint8_t path[][MERKLE_HASH_LEN], size_t path_len,
+                            const uint8_t *path, size_t path_len,
                             const uint8_t root[MERKLE_HASH_LEN], struct error *err);
 
 /*
  * Verify that the tree of old_size leaves with old_root is a prefix of the tree of new_size
- * leaves with new_root, by path (RFC 9162 section 2.1.4.2). Returns 0, or -1 with err
+ * leaves with new_root, by path (contiguous hashes as above; RFC 9162 section 2.1.4.2). Returns 0, or -1 with err
  * "merkle_consistency".
  */
 int merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
                               const uint8_t old_root[MERKLE_HASH_LEN],
-                              const uint8_t new_root[MERKLE_HASH_LEN],
-                              const uint8_t path[][MERKLE_HASH_LEN], size_t path_len,
-                              struct error *err);
+                              const uint8_t new_root[MERKLE_HASH_LEN], const uint8_t *path,
+                              size_t path_len, struct error *err);
 
 /*
  * The canonical text of a tree head (docs/receipts.md), the bytes its signature covers:

@@ -88,8 +88,7 @@ check_inclusion(const struct evidence_bundle *b, struct error *err)
     uint8_t leaf[MERKLE_HASH_LEN];
 
     merkle_leaf_hash(b->cadena, strlen(b->cadena), leaf);
-    return merkle_verify_inclusion(leaf, b->leaf_index, b->sth.size,
-                                   (const uint8_t(*)[MERKLE_HASH_LEN])b->proof, b->proof_len,
+    return merkle_verify_inclusion(leaf, b->leaf_index, b->sth.size, b->proof[0], b->proof_len,
                                    b->sth.root, err);
 }
 
@@ -173,9 +172,8 @@ check_consistency(const struct evidence_tree_head_file *old_f,
         return error_set(err, "consistency_missing",
                          "la cabeza nueva no trae prueba de consistencia desde %llu hojas",
                          (unsigned long long)old_f->sth.size);
-    return merkle_verify_consistency(
-        old_f->sth.size, new_f->sth.size, old_f->sth.root, new_f->sth.root,
-        (const uint8_t(*)[MERKLE_HASH_LEN])new_f->proof, new_f->proof_len, err);
+    return merkle_verify_consistency(old_f->sth.size, new_f->sth.size, old_f->sth.root,
+                                     new_f->sth.root, new_f->proof[0], new_f->proof_len, err);
 }
 
 /* Run the checks after bundle_format; returns how many passed. */
