@@ -20,6 +20,7 @@ static const char centro_zone[] = "America/Mexico_City";
 struct page {
     cairo_t *cr;
     double y;
+    double qr_bottom, qr_size; /* text beside the QR code keeps clear of it */
 };
 
 /* Draw text at the current line in font (pango description), wrapping, breaking pages. */
@@ -31,7 +32,9 @@ text(struct page *pg, const char *font, const char *s, double indent)
     int w, h;
 
     pango_layout_set_font_description(layout, desc);
-    pango_layout_set_width(layout, (int)((page_w - 2 * margin - indent) * PANGO_SCALE));
+    double width = page_w - 2 * margin - indent - (pg->y < pg->qr_bottom ? pg->qr_size + 12 : 0);
+
+    pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_text(layout, s, -1);
     pango_layout_get_pixel_size(layout, &w, &h);
@@ -57,8 +60,9 @@ label_value(struct page *pg, const char *label, const char *value)
 
 /* The QR code of url in the top right corner, with its four-module quiet zone. */
 static int
-draw_qr(cairo_t *cr, const char *url, struct error *err)
+draw_qr(struct page *pg, const char *url, struct error *err)
 {
+    cairo_t *cr = pg->cr;
     QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     double size, x0, y0;
 
@@ -78,6 +82,8 @@ draw_qr(cairo_t *cr, const char *url, struct error *err)
                                 qr_module, qr_module);
     cairo_fill(cr);
     QRcode_free(qr);
+    pg->qr_size = size;
+    pg->qr_bottom = y0 + size;
     return 0;
 }
 
@@ -169,7 +175,7 @@ evidence_pdf_write(const struct evidence_receipt *r, const char *cadena, const c
                    const char *url, const char *path, struct error *err)
 {
     cairo_surface_t *surface = cairo_pdf_surface_create(path, page_w, page_h);
-    struct page pg = {NULL, margin};
+    struct page pg = {NULL, margin, 0, 0};
     int rc = -1;
 
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
@@ -179,7 +185,7 @@ evidence_pdf_write(const struct evidence_receipt *r, const char *cadena, const c
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
                                    evidence_kind_spec(r->kind)->title);
     pg.cr = cairo_create(surface);
-    if (draw_qr(pg.cr, url, err) != 0)
+    if (draw_qr(&pg, url, err) != 0)
         goto out;
     header(&pg, r);
     lists(&pg, r);

@@ -448,15 +448,3 @@ bad:
     return error_set(err, "instant_format",
                      "el instante debe escribirse AAAA-MM-DDTHH:MM:SS.ffffffZ (UTC)");
 }
-
-void
-evidence__format_local(int64_t us, const char *zone, char *buf, size_t len)
-{
-    char utc[EVIDENCE_UTC_MAX];
-
-    /* FIXME: until the legal clock's tz module is merged, local times are not computed and
-     * the receipt shows UTC with the zone's name: a reader must convert by hand (Centro is
-     * UTC-06:00 all year since 2022). Replace with tz_ conversion to Centro and legal time. */
-    evidence_utc_format(us, utc);
-    snprintf(buf, len, "%.10s %.8s UTC (%s: hora local pendiente)", utc, utc + 11, zone);
-}

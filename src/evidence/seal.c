@@ -140,6 +140,15 @@ evidence_sealer_tree_head(struct evidence_sealer *s, int64_t now_us, struct merk
     return merkle_tree_head_sign(sth, s->key, err);
 }
 
+bool
+evidence_tree_head_due(const struct merkle_tree_head *last, uint64_t log_size, int64_t now_us,
+                       long long interval_s)
+{
+    if (log_size <= last->size)
+        return false;
+    return now_us - last->timestamp_us >= interval_s * 1000000;
+}
+
 void
 evidence_verification_url(const char *base, const char *folio, const char *sello, char *buf,
                           size_t len)

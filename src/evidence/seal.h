@@ -23,6 +23,7 @@
 #include "crypto/sign.h"
 #include "evidence/receipt.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct evidence_sealer;
@@ -70,6 +71,14 @@ void evidence_sealed_cleanup(struct evidence_sealed *sealed);
  * merkle_tree_head_cleanup). Returns 0 or -1 with err. */
 int evidence_sealer_tree_head(struct evidence_sealer *s, int64_t now_us,
                               struct merkle_tree_head *sth, struct error *err);
+
+/*
+ * Whether the worker should sign a new tree head at now_us: the log grew past the last signed
+ * head (last, in) and evidence.tree_head_interval_s (interval_s) has passed since it was
+ * signed. A head is also signed on demand, whatever this says. Pure.
+ */
+bool evidence_tree_head_due(const struct merkle_tree_head *last, uint64_t log_size, int64_t now_us,
+                            long long interval_s);
 
 /*
  * The public verification URL of a receipt: "<base>/<folio>?fe=<last 8 characters of the

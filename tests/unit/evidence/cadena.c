@@ -206,6 +206,29 @@ utc_instants_round_trip_and_bad_ones_are_refused(void **state)
     assert_int_equal(evidence_utc_parse("2026-12-03T12:00:00.000000+00:00", &back, &err), -1);
 }
 
+static void
+local_time_follows_each_zone_rules(void **state)
+{
+    char buf[128];
+
+    (void)state;
+    /* Centro: UTC-6 since daylight saving time ended in Mexico (LHHEUM, October 2022)... */
+    evidence__format_local(INT64_C(1796320800000000), "America/Mexico_City", buf, sizeof(buf));
+    assert_string_equal(buf, "03/12/2026 12:00:00 (UTC-06:00)");
+    /* ...and UTC-5 in July 2021, when it still had it. */
+    evidence__format_local(INT64_C(1625158800000000), "America/Mexico_City", buf, sizeof(buf));
+    assert_string_equal(buf, "01/07/2021 12:00:00 (UTC-05:00)");
+    /* The northern border keeps the United States' daylight saving time. */
+    evidence__format_local(INT64_C(1782932400000000), "America/Tijuana", buf, sizeof(buf));
+    assert_string_equal(buf, "01/07/2026 12:00:00 (UTC-07:00)");
+    evidence__format_local(INT64_C(1796328000000000), "America/Tijuana", buf, sizeof(buf));
+    assert_string_equal(buf, "03/12/2026 12:00:00 (UTC-08:00)");
+    evidence__format_local(INT64_C(1796317200000000), "America/Cancun", buf, sizeof(buf));
+    assert_string_equal(buf, "03/12/2026 12:00:00 (UTC-05:00)");
+    evidence__format_local(INT64_C(1796299200123456), "Marte/Olimpo", buf, sizeof(buf));
+    assert_string_equal(buf, "2026-12-03 12:00:00 UTC (sin reglas de la zona Marte/Olimpo)");
+}
+
 int
 main(void)
 {
@@ -216,6 +239,7 @@ main(void)
         cmocka_unit_test(bad_fields_are_refused_with_a_spanish_reason),
         cmocka_unit_test(every_kind_has_a_code_that_reads_back),
         cmocka_unit_test(utc_instants_round_trip_and_bad_ones_are_refused),
+        cmocka_unit_test(local_time_follows_each_zone_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
