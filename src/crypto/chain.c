@@ -1,8 +1,9 @@
 /*
- * chain.c - certificate chain verification against given trust anchors (see chain.h).
+ * chain.c - certificate chain verification against given trust anchors (see
+ * chain.h).
  *
- * Kept apart from sign.c: it reads certificates only through the sign.h contract (their DER),
- * so it works with any implementation of it.
+ * Kept apart from sign.c: it reads certificates only through the sign.h
+ * contract (their DER), so it works with any implementation of it.
  */
 #include "crypto/chain.h"
 

@@ -138,9 +138,9 @@ merkle_log_append(struct merkle_log *log, const void *data, size_t len, uint64_t
 }
 
 /*
- * MTH of the size leaves starting at start, where start is a multiple of the smallest power
- * of two >= size (always so in the proofs of RFC 9162): the perfect subtrees of size's set
- * bits, highest first, folded from the right.
+ * MTH of the size leaves starting at start, where start is a multiple of the
+ * smallest power of two >= size (always so in the proofs of RFC 9162): the
+ * perfect subtrees of size's set bits, highest first, folded from the right.
  */
 static int
 subtree_hash(const struct merkle_log *log, uint64_t start, uint64_t size,

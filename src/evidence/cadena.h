@@ -1,10 +1,12 @@
 /*
- * cadena.h - the cadena original of a receipt: the canonical text its sello signs.
+ * cadena.h - the cadena original of a receipt: the canonical text its sello
+ * signs.
  *
- * Version 1 is specified field by field in docs/receipts.md so that anyone can rebuild it from
- * a receipt's fields and check the sello without our code: pipe-delimited UTF-8 between "||"
- * and "||", as SAT's cadenas are; runs of spaces, tabs and line breaks in a value become one
- * space and are trimmed; "\" is written "\\" and "|" is written "\|".
+ * Version 1 is specified field by field in docs/receipts.md so that anyone can
+ * rebuild it from a receipt's fields and check the sello without our code:
+ * pipe-delimited UTF-8 between "||" and "||", as SAT's cadenas are; runs of
+ * spaces, tabs and line breaks in a value become one space and are trimmed; "\"
+ * is written "\\" and "|" is written "\|".
  *
  * Pure; safe from any thread.
  */
@@ -19,10 +21,10 @@
 enum { EVIDENCE_CADENA_VERSION = 1 };
 
 /*
- * Build the cadena original of r (in), which must pass evidence_receipt_check with the seal
- * fields (folio, seal certificate number). *out (out) receives a heap string the caller frees,
- * *len (out, may be NULL) its length. Returns 0, or -1 with err ("receipt_invalid",
- * "receipt_kind") and *out untouched.
+ * Build the cadena original of r (in), which must pass evidence_receipt_check
+ * with the seal fields (folio, seal certificate number). *out (out) receives a
+ * heap string the caller frees, *len (out, may be NULL) its length. Returns 0,
+ * or -1 with err ("receipt_invalid", "receipt_kind") and *out untouched.
  */
 int evidence_cadena_build(const struct evidence_receipt *r, char **out, size_t *len,
                           struct error *err);

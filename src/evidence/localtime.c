@@ -1,14 +1,17 @@
 /*
- * localtime.c - instants shown in local time for people: evidence__format_local (receipt.h).
+ * localtime.c - instants shown in local time for people: evidence__format_local
+ * (receipt.h).
  *
- * Reads the zone's compiled rules (TZif, RFC 8536) from the system's time zone database and
- * takes the UTC offset of the last transition at or before the instant.
+ * Reads the zone's compiled rules (TZif, RFC 8536) from the system's time zone
+ * database and takes the UTC offset of the last transition at or before the
+ * instant.
  *
- * FIXME: this stands in for the legal clock's tz module (core/tz), which owns Mexico's zone
- * rules (legal-rules.md section 8) and must replace it so receipts and deadlines agree on one
- * source. Missing here: the POSIX TZ footer of a TZif file is not read, so for zones with
- * daylight saving time (the northern border) instants after the file's last transition (2037
- * in Debian's files) take that transition's offset; and a zone whose file cannot be read is
+ * FIXME: this stands in for the legal clock's tz module (core/tz), which owns
+ * Mexico's zone rules (legal-rules.md section 8) and must replace it so
+ * receipts and deadlines agree on one source. Missing here: the POSIX TZ footer
+ * of a TZif file is not read, so for zones with daylight saving time (the
+ * northern border) instants after the file's last transition (2037 in Debian's
+ * files) take that transition's offset; and a zone whose file cannot be read is
  * shown in UTC only, with a note.
  */
 #include "evidence/receipt.h"

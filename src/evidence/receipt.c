@@ -10,10 +10,11 @@
 #include <string.h>
 
 /*
- * What each kind must carry. The instants and references follow what a court asks to see
- * (legal-rules.md section 9, TFJA IX-J-1aS-7): for an aviso, the instant the document was
- * placed in the mailbox, where the aviso went and the three business days to open it; for a
- * deemed notification, the fourth day and the data of the act.
+ * What each kind must carry. The instants and references follow what a court
+ * asks to see (legal-rules.md section 9, TFJA IX-J-1aS-7): for an aviso, the
+ * instant the document was placed in the mailbox, where the aviso went and the
+ * three business days to open it; for a deemed notification, the fourth day and
+ * the data of the act.
  */
 static const struct evidence_kind_spec specs[EVIDENCE_KIND_COUNT] = {
     [EVIDENCE_CONTACT_REGISTRATION] = {"registro_medios_contacto",

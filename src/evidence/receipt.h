@@ -1,21 +1,25 @@
 /*
- * receipt.h - the receipt (acuse) of a legally relevant event: what it says and how it is
- * checked before it is sealed (design.md section 7; legal-rules.md section 9).
+ * receipt.h - the receipt (acuse) of a legally relevant event: what it says and
+ * how it is checked before it is sealed (design.md section 7; legal-rules.md
+ * section 9).
  *
- * A receipt names its kind, the particular's RFC, the instants of the event in UTC, the
- * particular's legal zone (so the instants can be shown in Centro and legal time, Lineamientos
- * 5.7 and 5.8), references (identifiers of the filing, the notification, the addresses an
- * aviso went to, the rule numbers the legal clock applied...), the SHA-256 of every document it
- * covers, and the number of the e.firma certificate when a particular signed. The folio and the
- * seal certificate number are set when it is sealed (seal.h).
+ * A receipt names its kind, the particular's RFC, the instants of the event in
+ * UTC, the particular's legal zone (so the instants can be shown in Centro and
+ * legal time, Lineamientos 5.7 and 5.8), references (identifiers of the filing,
+ * the notification, the addresses an aviso went to, the rule numbers the legal
+ * clock applied...), the SHA-256 of every document it covers, and the number of
+ * the e.firma certificate when a particular signed. The folio and the seal
+ * certificate number are set when it is sealed (seal.h).
  *
- * Each kind requires some references and instants by name (evidence_kind_spec); further named
- * references and instants may follow, so a kind can carry more without a new format version.
- * The order of the arrays is the order of the cadena original (docs/receipts.md).
+ * Each kind requires some references and instants by name (evidence_kind_spec);
+ * further named references and instants may follow, so a kind can carry more
+ * without a new format version. The order of the arrays is the order of the
+ * cadena original (docs/receipts.md).
  *
- * Ownership: every string of a receipt is heap-allocated and owned by it; evidence_receipt_init
- * and evidence_receipt_cleanup bracket its life, the _add functions copy their arguments. Not
- * thread-safe while being built; read-only afterwards.
+ * Ownership: every string of a receipt is heap-allocated and owned by it;
+ * evidence_receipt_init and evidence_receipt_cleanup bracket its life, the _add
+ * functions copy their arguments. Not thread-safe while being built; read-only
+ * afterwards.
  */
 #ifndef BUZON_EVIDENCE_RECEIPT_H
 #define BUZON_EVIDENCE_RECEIPT_H
@@ -108,27 +112,30 @@ void evidence_receipt_add_document(struct evidence_receipt *r, const char *name,
 void evidence_receipt_set_signer(struct evidence_receipt *r, const char *cert_number);
 
 /*
- * Check r (in) is complete and well-formed for its kind: the folio, RFC, zone, names and values
- * (valid UTF-8 without control characters), the required references and instants, documents and
- * signer. Returns 0, or -1 with err "receipt_invalid" and a Spanish message naming the field.
- * need_seal: also require the folio and the seal certificate number.
+ * Check r (in) is complete and well-formed for its kind: the folio, RFC, zone,
+ * names and values (valid UTF-8 without control characters), the required
+ * references and instants, documents and signer. Returns 0, or -1 with err
+ * "receipt_invalid" and a Spanish message naming the field. need_seal: also
+ * require the folio and the seal certificate number.
  */
 int evidence_receipt_check(const struct evidence_receipt *r, int need_seal, struct error *err);
 
 /*
- * Write instant us as RFC 3339 UTC with microseconds, "2026-12-03T18:22:39.123456Z", into
- * buf (out, EVIDENCE_UTC_MAX bytes). evidence_utc_parse reads exactly that form back.
- * Returns 0, or -1 with err "instant_format".
+ * Write instant us as RFC 3339 UTC with microseconds,
+ * "2026-12-03T18:22:39.123456Z", into buf (out, EVIDENCE_UTC_MAX bytes).
+ * evidence_utc_parse reads exactly that form back. Returns 0, or -1 with err
+ * "instant_format".
  */
 enum { EVIDENCE_UTC_MAX = 32 };
 void evidence_utc_format(int64_t us, char buf[EVIDENCE_UTC_MAX]);
 int evidence_utc_parse(const char *text, int64_t *us, struct error *err);
 
 /*
- * The instant us as local time in IANA zone (in) for people: "03/12/2026 12:22:39 (UTC-06:00)"
- * into buf (out, len bytes); a zone without rules is shown in UTC with a note. The single point
- * where receipts depend on the time zone rules (localtime.c, to be replaced by the legal clock's
- * tz module). Thread-safe: reads the zone file on each call.
+ * The instant us as local time in IANA zone (in) for people: "03/12/2026
+ * 12:22:39 (UTC-06:00)" into buf (out, len bytes); a zone without rules is
+ * shown in UTC with a note. The single point where receipts depend on the time
+ * zone rules (localtime.c, to be replaced by the legal clock's tz module).
+ * Thread-safe: reads the zone file on each call.
  */
 void evidence__format_local(int64_t us, const char *zone, char *buf, size_t len);
 

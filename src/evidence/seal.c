@@ -149,6 +149,35 @@ evidence_tree_head_due(const struct merkle_tree_head *last, uint64_t log_size, i
     return now_us - last->timestamp_us >= interval_s * 1000000;
 }
 
+/* How many '/' end s (before any query). */
+static int
+trailing(const char *s)
+{
+    int end = (int)strcspn(s, "?#"), n = 0;
+
+    while (end - n > 0 && s[end - n - 1] == '/')
+        n++;
+    return n;
+}
+
+void
+evidence_verification_base(const struct config *cfg, char *buf, size_t len)
+{
+    const char *own = config_str(cfg, "evidence", "public_url");
+    const char *server = config_str(cfg, "server", "public_url");
+    size_t n;
+
+    if (own[0] != '\0')
+        snprintf(buf, len, "%s", own);
+    else if (server[0] != '\0')
+        snprintf(buf, len, "%.*s/verificar", (int)strcspn(server, "?#") - trailing(server), server);
+    else
+        snprintf(buf, len, "http://%s/verificar", config_str(cfg, "server", "listen"));
+    n = strlen(buf);
+    while (n > 0 && buf[n - 1] == '/')
+        buf[--n] = '\0';
+}
+
 void
 evidence_verification_url(const char *base, const char *folio, const char *sello, char *buf,
                           size_t len)

@@ -1,8 +1,10 @@
 /*
- * verify.h - offline verification of receipt bundles and tree heads (design.md section 7).
+ * verify.h - offline verification of receipt bundles and tree heads (design.md
+ * section 7).
  *
- * Everything is checked from the files alone plus the trust anchors: nothing is read from the
- * server. A receipt bundle passes these checks, in order; the first that fails stops the rest:
+ * Everything is checked from the files alone plus the trust anchors: nothing is
+ * read from the server. A receipt bundle passes these checks, in order; the
+ * first that fails stops the rest:
  *
  *   bundle_format        the JSON has every member, of the right type and form
  *   cadena               the cadena original rebuilt from the fields equals the one given
@@ -13,11 +15,12 @@
  *   tree_head_signature  the tree head is signed by the seal key
  *   tree_head_time       the head was signed at or after the receipt was sealed
  *
- * Two tree heads pass: bundle_format, old_tree_head_signature, new_tree_head_signature,
- * certificate_chain (both certificates), consistency (the old tree is a prefix of the new one,
- * RFC 9162 section 2.1.4.2).
+ * Two tree heads pass: bundle_format, old_tree_head_signature,
+ * new_tree_head_signature, certificate_chain (both certificates), consistency
+ * (the old tree is a prefix of the new one, RFC 9162 section 2.1.4.2).
  *
- * Ownership: the verdict is a plain value; its names point to static strings. Thread-safe.
+ * Ownership: the verdict is a plain value; its names point to static strings.
+ * Thread-safe.
  */
 #ifndef BUZON_EVIDENCE_VERIFY_H
 #define BUZON_EVIDENCE_VERIFY_H
@@ -41,17 +44,19 @@ struct evidence_verdict {
 };
 
 /*
- * Check the receipt bundle of len bytes at text against the trust anchors at trust (in: a PEM
- * file or a directory, crypto/chain.h; NULL fails certificate_chain). Fills v (out). Returns 0
- * when every check passed, -1 otherwise.
+ * Check the receipt bundle of len bytes at text against the trust anchors at
+ * trust (in: a PEM file or a directory, crypto/chain.h; NULL fails
+ * certificate_chain). Fills v (out). Returns 0 when every check passed, -1
+ * otherwise.
  */
 int evidence_verify_bundle(const char *text, size_t len, const char *trust,
                            struct evidence_verdict *v);
 
 /*
- * Check that the tree head file new_text (len bytes) extends old_text: new_text must carry a
- * consistency proof from old's size (its "consistency" member, docs/receipts.md). Fills v
- * (out). Returns 0 when every check passed, -1 otherwise.
+ * Check that the tree head file new_text (len bytes) extends old_text: new_text
+ * must carry a consistency proof from old's size (its "consistency" member,
+ * docs/receipts.md). Fills v (out). Returns 0 when every check passed, -1
+ * otherwise.
  */
 int evidence_verify_consistency(const char *old_text, size_t old_len, const char *new_text,
                                 size_t new_len, const char *trust, struct evidence_verdict *v);

@@ -212,6 +212,38 @@ a_tree_head_is_due_when_the_log_grew_and_the_interval_passed(void **state)
     assert_true(evidence_tree_head_due(&last, 11, when + INT64_C(300000000), 300));
 }
 
+static void
+the_seal_and_the_verification_base_come_from_the_configuration(void **state)
+{
+    struct fixture *f = *state;
+    struct config *cfg = config_new();
+    struct evidence_sealer *s = NULL;
+    struct error err = {0};
+    char base[256];
+
+    (void)state;
+    assert_int_equal(evidence_sealer_from_config(cfg, f->store, 0, &s, &err), -1);
+    assert_string_equal(err.code, "seal_missing");
+    assert_int_equal(config_set(cfg, "evidence", "seal_cert", f->cert, &err), 0);
+    assert_int_equal(config_set(cfg, "evidence", "seal_key", f->key, &err), 0);
+    assert_int_equal(evidence_sealer_from_config(cfg, f->store, 0, &s, &err), -1);
+    assert_string_equal(err.code, "key_password");
+    assert_int_equal(config_set(cfg, "evidence", "seal_key_password_file", f->password, &err), 0);
+    assert_int_equal(evidence_sealer_from_config(cfg, f->store, 0, &s, &err), 0);
+    evidence_sealer_free(s);
+
+    evidence_verification_base(cfg, base, sizeof(base));
+    assert_string_equal(base, "http://127.0.0.1:8080/verificar");
+    assert_int_equal(config_set(cfg, "server", "public_url", "https://buzon.imss.gob.mx/", &err),
+                     0);
+    evidence_verification_base(cfg, base, sizeof(base));
+    assert_string_equal(base, "https://buzon.imss.gob.mx/verificar");
+    assert_int_equal(config_set(cfg, "evidence", "public_url", "https://v.imss.gob.mx/a", &err), 0);
+    evidence_verification_base(cfg, base, sizeof(base));
+    assert_string_equal(base, "https://v.imss.gob.mx/a");
+    config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -223,6 +255,7 @@ main(void)
         cmocka_unit_test(wrong_keys_and_passwords_are_refused),
         cmocka_unit_test(the_verification_url_ends_with_the_url_safe_tail_of_the_sello),
         cmocka_unit_test(a_tree_head_is_due_when_the_log_grew_and_the_interval_passed),
+        cmocka_unit_test(the_seal_and_the_verification_base_come_from_the_configuration),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
