@@ -91,6 +91,12 @@ merkle_log_free(struct merkle_log *log)
     free(log);
 }
 
+void
+merkle_log_store(const struct merkle_log *log, struct merkle_store *store)
+{
+    *store = log->store;
+}
+
 uint64_t
 merkle_log_size(const struct merkle_log *log)
 {

@@ -75,6 +75,9 @@ int merkle_log_open(const struct merkle_store *store, uint64_t size, struct merk
 
 void merkle_log_free(struct merkle_log *log);
 
+/* The store log reads and writes through (out, a copy). */
+void merkle_log_store(const struct merkle_log *log, struct merkle_store *store);
+
 /* Number of leaves. */
 uint64_t merkle_log_size(const struct merkle_log *log);
 

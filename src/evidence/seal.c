@@ -129,6 +129,20 @@ evidence_sealed_cleanup(struct evidence_sealed *sealed)
 }
 
 int
+evidence_sealer_reset_log(struct evidence_sealer *s, uint64_t committed_size, struct error *err)
+{
+    struct merkle_store store;
+    struct merkle_log *log = NULL;
+
+    merkle_log_store(s->log, &store);
+    if (merkle_log_open(&store, committed_size, &log, err) != 0)
+        return -1;
+    merkle_log_free(s->log);
+    s->log = log;
+    return 0;
+}
+
+int
 evidence_sealer_tree_head(struct evidence_sealer *s, int64_t now_us, struct merkle_tree_head *sth,
                           struct error *err)
 {

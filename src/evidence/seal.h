@@ -70,6 +70,17 @@ int evidence_seal(struct evidence_sealer *s, struct evidence_receipt *r, int64_t
 
 void evidence_sealed_cleanup(struct evidence_sealed *sealed);
 
+/*
+ * Forget appends that were not committed: reopen the log at committed_size
+ * leaves from the store. A receipt is returned only after its data, its
+ * cadena, sello and log nodes are committed in one store transaction
+ * (design.md section 7); when that transaction rolls back, the caller calls
+ * this so the log's right edge matches the store again. Returns 0, or -1 with
+ * err (the store's error) and the log as it was.
+ */
+int evidence_sealer_reset_log(struct evidence_sealer *s, uint64_t committed_size,
+                              struct error *err);
+
 /* Sign the head of the whole log at now_us into sth (out; cleanup with
  * merkle_tree_head_cleanup). Returns 0 or -1 with err. */
 int evidence_sealer_tree_head(struct evidence_sealer *s, int64_t now_us,

@@ -115,6 +115,34 @@ a_failed_log_write_returns_no_receipt_and_changes_nothing(void **state)
 }
 
 static void
+a_rolled_back_seal_is_forgotten_by_resetting_the_log(void **state)
+{
+    struct fixture *f = *state;
+    const struct merkle_log *log = evidence_sealer_log(f->sealer);
+    uint64_t committed = merkle_log_size(log);
+    uint8_t before[MERKLE_HASH_LEN], after[MERKLE_HASH_LEN];
+    struct evidence_sealed sealed = {0};
+    struct evidence_receipt r;
+    struct error err = {0};
+
+    assert_int_equal(merkle_log_root(log, committed, before, &err), 0);
+    contact_receipt(&r, 5);
+    assert_int_equal(evidence_seal(f->sealer, &r, when, &sealed, &err), 0);
+    evidence_sealed_cleanup(&sealed);
+
+    /* The transaction holding that receipt rolled back. */
+    assert_int_equal(evidence_sealer_reset_log(f->sealer, committed, &err), 0);
+    log = evidence_sealer_log(f->sealer);
+    assert_int_equal(merkle_log_size(log), committed);
+    assert_int_equal(merkle_log_root(log, committed, after, &err), 0);
+    assert_memory_equal(before, after, MERKLE_HASH_LEN);
+    assert_int_equal(evidence_seal(f->sealer, &r, when, &sealed, &err), 0);
+    assert_int_equal(sealed.leaf_index, committed);
+    evidence_sealed_cleanup(&sealed);
+    evidence_receipt_cleanup(&r);
+}
+
+static void
 an_incomplete_receipt_is_not_sealed(void **state)
 {
     struct fixture *f = *state;
@@ -250,6 +278,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_sealed_receipt_carries_the_seal_number_and_a_verifiable_sello),
         cmocka_unit_test(a_failed_log_write_returns_no_receipt_and_changes_nothing),
+        cmocka_unit_test(a_rolled_back_seal_is_forgotten_by_resetting_the_log),
         cmocka_unit_test(an_incomplete_receipt_is_not_sealed),
         cmocka_unit_test(a_bundle_verifies_up_to_the_chain_which_needs_trust_anchors),
         cmocka_unit_test(wrong_keys_and_passwords_are_refused),
