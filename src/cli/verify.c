@@ -48,6 +48,13 @@ print_verdict(const char *kind, const struct evidence_verdict *v)
     obj = json_pack("{s:b, s:s, s:o}", "valid", v->valid, "kind", kind, "checks", checks);
     if (strcmp(kind, "receipt") == 0 && v->folio[0] != '\0')
         json_object_set_new(obj, "folio", json_string(v->folio));
+    if (v->n_passed > 0) {
+        json_object_set_new(obj, "tree_size", json_integer((json_int_t)v->tree_size));
+        if (strcmp(kind, "consistency") == 0)
+            json_object_set_new(obj, "old_tree_size", json_integer((json_int_t)v->old_tree_size));
+        else
+            json_object_set_new(obj, "leaf_index", json_integer((json_int_t)v->leaf_index));
+    }
     if (!v->valid) {
         json_object_set_new(obj, "failed_check", json_string(v->checks[v->n_passed]));
         json_object_set_new(obj, "error", json_string(v->err.code));

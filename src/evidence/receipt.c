@@ -228,7 +228,11 @@ name_ok(const char *s)
     return chars_in(s, "abcdefghijklmnopqrstuvwxyz0123456789_", NAME_MAX_LEN);
 }
 
-/* An RFC as SAT writes it: 12 (company) or 13 (person) of A-Z, Ñ, &, digits. */
+/*
+ * An RFC as SAT writes it: 12 (company) or 13 (person) of A-Z, Ñ, &, digits.
+ * FIXME: only the shape is checked; core/ident (ident_parse_rfc) also checks
+ * the date and the check digit and should replace this once both are merged.
+ */
 static bool
 rfc_ok(const char *s)
 {
