@@ -5,8 +5,9 @@
  *   evidence_tool receipts CERT KEY PASSWORD_FILE OUTDIR COUNT
  *       seals COUNT receipts (every kind in turn) into an in-memory log and writes
  *       OUTDIR/receipt-I.json for each, OUTDIR/receipt-0.pdf, OUTDIR/head-half.json (a head
- *       signed after COUNT/2 receipts) and OUTDIR/head-full.json (after all, with its
- *       consistency proof from COUNT/2).
+ *       signed after COUNT/2 receipts), OUTDIR/head-full.json (after all, with its
+ *       consistency proof from COUNT/2) and OUTDIR/receipt-early-head.json (the last
+ *       receipt proved against a head signed just before it was issued).
  *   evidence_tool forge CERT KEY PASSWORD_FILE OUTDIR OLD NEW rewrite|drop INDEX
  *       writes OUTDIR/head-old.json, an honest head of OLD leaves, then rewrites or drops leaf
  *       INDEX as someone with access to the database could, appends up to NEW leaves, and
@@ -111,6 +112,17 @@ make_receipts(struct evidence_sealer *s, const char *dir, int count)
             goto out;
         MEM_FREE(json);
     }
+    /* A head whose instant precedes the last receipt: what a back-dated head looks like. */
+    merkle_tree_head_cleanup(&full);
+    if (evidence_sealer_tree_head(s, r[count - 1].issued_us - 1, &full, &err) != 0 ||
+        evidence_bundle_make(s, &r[count - 1], &sealed[count - 1], &full, &json, &err) != 0 ||
+        write_file(dir, "receipt-early-head.json", json) != 0)
+        goto out;
+    MEM_FREE(json);
+    merkle_tree_head_cleanup(&full);
+    if (evidence_sealer_tree_head(s, now_us(), &full, &err) != 0)
+        goto out;
+
     evidence_verification_url(url_base, r[0].folio, sealed[0].sello, url, sizeof(url));
     snprintf(name, sizeof(name), "%s/receipt-0.pdf", dir);
     if (evidence_pdf_write(&r[0], sealed[0].cadena, sealed[0].sello, url, name, &err) != 0 ||

@@ -153,6 +153,10 @@ with tempfile.TemporaryDirectory() as d:
     rc, v, err = verify(f"{out}/receipt-0.json", trust=trust_dir)
     check("a directory of DER authorities is accepted as --trust", rc == 0, v)
 
+    rc, v, err = verify(f"{out}/receipt-early-head.json", trust=trust)
+    check("a tree head signed before the receipt was issued fails 'tree_head_time'",
+          rc == 1 and v.get("failed_check") == "tree_head_time", v)
+
     with open(f"{out}/receipt-3.json") as f:
         bundle = json.load(f)
     tampered = os.path.join(d, "tampered.json")
