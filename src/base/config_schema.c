@@ -122,6 +122,18 @@ const struct config_key config_schema[] = {
      "Seconds from a request's headers to its complete body; more is refused with 408."},
     {"server", "shutdown_grace_s", CONFIG_INT, "30", 0, 3600, NULL,
      "Seconds a stopping server waits for requests in flight before closing them."},
+    /* [evidence] */
+    {"evidence", "seal_cert", CONFIG_STRING, "", 0, 1024, NULL,
+     "Certificate (PEM or DER) of the institute's seal key that signs receipts and tree heads."},
+    {"evidence", "seal_key", CONFIG_STRING, "", 0, 1024, NULL,
+     "Private seal key: PEM, or encrypted DER PKCS#8 as SAT issues them."},
+    {"evidence", "seal_key_password_file", CONFIG_STRING, "", 0, 1024, NULL,
+     "File whose first line is the seal key's password; empty for an unencrypted key."},
+    {"evidence", "public_url", CONFIG_STRING, "", 0, 512, NULL,
+     "Base of the public verification URLs in receipts' QR codes; empty: server.public_url "
+     "followed by /verificar."},
+    {"evidence", "tree_head_interval_s", CONFIG_INT, "300", 1, 86400, NULL,
+     "Seconds between signed tree heads of the receipt log."},
 
     {NULL, NULL, CONFIG_STRING, NULL, 0, 0, NULL, NULL},
 };

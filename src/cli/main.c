@@ -11,6 +11,7 @@ const struct cli_command cli_commands[] = {
     {"serve", "inicia el servidor HTTP del Buzón IMSS", cli_serve},
     {"ident", "valida RFC, CURP, NSS y registro patronal", cli_ident},
     {"clock", "reloj legal: días hábiles, zonas, acuses, notificaciones y plazos", cli_clock},
+    {"verify", "comprueba sin conexión un acuse sellado o dos cabezas del árbol", cli_verify},
     {NULL, NULL, NULL},
 };
 
