@@ -1,6 +1,7 @@
 /* receipt.c - the receipt model and its checks (see receipt.h). */
 #include "evidence/receipt.h"
 
+#include "core/ident.h"
 #include "core/mem.h"
 
 #include <inttypes.h>
@@ -229,27 +230,19 @@ name_ok(const char *s)
 }
 
 /*
- * An RFC as SAT writes it: 12 (company) or 13 (person) of A-Z, Ñ, &, digits.
- * FIXME: only the shape is checked; core/ident (ident_parse_rfc) also checks
- * the date and the check digit and should replace this once both are merged.
+ * A valid RFC (core/ident: structure, date; a mismatching check character is
+ * only a warning there, as SAT has issued such RFCs) written in its normalised
+ * form, so that the cadena of a receipt has one spelling of it.
  */
 static bool
 rfc_ok(const char *s)
 {
-    size_t chars = 0;
+    struct ident id;
+    struct error err;
 
-    if (s == NULL)
+    if (s == NULL || ident_parse_rfc(s, strlen(s), &id, &err) != 0)
         return false;
-    for (const char *p = s; *p != '\0'; chars++) {
-        if (strncmp(p, "Ñ", strlen("Ñ")) == 0) {
-            p += strlen("Ñ");
-            continue;
-        }
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '&'))
-            return false;
-        p++;
-    }
-    return chars == 12 || chars == 13;
+    return strcmp(id.normalized, s) == 0;
 }
 
 static bool

@@ -134,8 +134,8 @@ int evidence_utc_parse(const char *text, int64_t *us, struct error *err);
  * The instant us as local time in IANA zone (in) for people: "03/12/2026
  * 12:22:39 (UTC-06:00)" into buf (out, len bytes); a zone without rules is
  * shown in UTC with a note. The single point where receipts depend on the time
- * zone rules (localtime.c, to be replaced by the legal clock's tz module).
- * Thread-safe: reads the zone file on each call.
+ * zone rules, read through the legal clock's core/tz.
+ * Thread-safe: the database is opened once and its zones are shared read-only.
  */
 void evidence__format_local(int64_t us, const char *zone, char *buf, size_t len);
 
