@@ -24,6 +24,7 @@ struct crypto_cert {
     X509 *x509;   /* owned */
     uint8_t *der; /* owned, the exact encoding read (or re-encoded from PEM) */
     size_t der_len;
+    uint8_t fp[32];               /* SHA-256 of der: the key of the trust caches */
     struct crypto_cert_info info; /* read once at parse time (cert.c) */
 };
 
@@ -59,5 +60,23 @@ char *crypto__b64_encode(const uint8_t *data, size_t len);
 
 /* True when data (in) starts, after white space, with a PEM "-----BEGIN " line. */
 int crypto__looks_pem(const uint8_t *data, size_t len);
+
+/* What an OCSP responder said (ocsp.c). */
+enum crypto__ocsp_answer {
+    CRYPTO__OCSP_GOOD,
+    CRYPTO__OCSP_REVOKED,
+    CRYPTO__OCSP_UNKNOWN,     /* the responder does not know the certificate */
+    CRYPTO__OCSP_UNREACHABLE, /* no connection, timeout, HTTP error, responder error status */
+    CRYPTO__OCSP_INVALID,     /* a response that does not verify: signature, nonce, times */
+};
+
+/*
+ * Ask the OCSP responder at url (http://HOST[:PORT]/PATH) about leaf, issued by issuer,
+ * verifying the response against store. *revoked_at (out) is set for REVOKED. why (out)
+ * receives a Spanish reason for UNREACHABLE and INVALID.
+ */
+enum crypto__ocsp_answer crypto__ocsp_query(const char *url, int timeout_s, X509 *leaf,
+                                            X509 *issuer, X509_STORE *store, int64_t *revoked_at,
+                                            char *why, size_t why_size);
 
 #endif

@@ -47,6 +47,7 @@ crypto__cert_from_x509(X509 *x509, struct crypto_cert **out, struct error *err)
     memcpy(cert->der, der, (size_t)der_len);
     cert->der_len = (size_t)der_len;
     OPENSSL_free(der);
+    crypto_sha256(cert->der, cert->der_len, cert->fp);
     crypto__cert_profile(cert->x509, cert->der, cert->der_len, &cert->info);
     *out = cert;
     return 0;
