@@ -9,6 +9,7 @@
 
 const struct cli_command cli_commands[] = {
     {"serve", "inicia el servidor HTTP del Buzón IMSS", cli_serve},
+    {"efirma", "revisa certificados de e.firma, firma y verifica cadenas", cli_efirma},
     {NULL, NULL, NULL},
 };
 

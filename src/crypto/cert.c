@@ -263,7 +263,8 @@ crypto__cert_profile(X509 *x509, const uint8_t *der, size_t der_len, struct cryp
 
     /* The issuer as one UTF-8 line, most significant attribute last (RFC 2253 order). */
     if (bio != NULL &&
-        X509_NAME_print_ex(bio, issuer, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+        X509_NAME_print_ex(bio, issuer, 0,
+                           XN_FLAG_RFC2253 & ~XN_FLAG_DN_REV & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
         char *p = NULL;
         long n = BIO_get_mem_data(bio, &p);
 

@@ -328,6 +328,10 @@ crypto_testpki_create_ca(const char *dir, struct error *err)
     join(path, sizeof(path), dir, "index.txt");
     if (write_bytes(path, "", 0, 0644, err) != 0)
         goto out;
+    /* A holder may have several certificates with the same subject (renewals, revocations). */
+    join(path, sizeof(path), dir, "index.txt.attr");
+    if (write_bytes(path, "unique_subject = no\n", 20, 0644, err) != 0)
+        goto out;
     join(path, sizeof(path), dir, "serial");
     if (write_bytes(path, "1\n", 2, 0644, err) != 0 || write_crl(dir, &ac, err) != 0)
         goto out;

@@ -10,7 +10,7 @@
  *   root.cer, root.pem, root.key.pem   self-signed root "A.C. Raíz de pruebas del Buzón IMSS"
  *   ac.cer, ac.pem, ac.key.pem         issuing authority "A.C. de pruebas del Buzón IMSS"
  *   ocsp.pem, ocsp.key.pem             OCSP signer (extendedKeyUsage OCSPSigning) issued by ac
- *   index.txt                          `openssl ca` index of what ac issued and revoked
+ *   index.txt, index.txt.attr          `openssl ca` index of what ac issued and revoked
  *   serial                             next certificate counter, decimal
  *   crl/ac.crl                         DER CRL of ac, rewritten on each revocation
  *   trust/test/{root,ac}.pem           a trust directory (trust.h) for the test profile
