@@ -316,6 +316,9 @@ crypto_cert_check_validity(const struct crypto_cert *cert, int64_t at, struct er
     const struct crypto_cert_info *info = &cert->info;
     char when[32], limit[32];
 
+    if (at >= info->not_before && at <= info->not_after)
+        return 0;
+
     format_utc(at, when, sizeof(when));
     if (at > info->not_after) {
         format_utc(info->not_after, limit, sizeof(limit));
@@ -323,13 +326,10 @@ crypto_cert_check_validity(const struct crypto_cert *cert, int64_t at, struct er
                          "el certificado %s venció el %s; no era vigente el %s", info->number,
                          limit, when);
     }
-    if (at < info->not_before) {
-        format_utc(info->not_before, limit, sizeof(limit));
-        return error_set(err, "cert_not_yet_valid",
-                         "el certificado %s es vigente a partir del %s; aún no lo era el %s",
-                         info->number, limit, when);
-    }
-    return 0;
+    format_utc(info->not_before, limit, sizeof(limit));
+    return error_set(err, "cert_not_yet_valid",
+                     "el certificado %s es vigente a partir del %s; aún no lo era el %s",
+                     info->number, limit, when);
 }
 
 int

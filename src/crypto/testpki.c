@@ -408,7 +408,9 @@ index_time(int64_t t, char out[16])
     struct tm tm;
 
     gmtime_r(&tt, &tm);
-    strftime(out, 16, "%y%m%d%H%M%SZ", &tm);
+    /* UTCTime as `openssl ca` writes it: two-digit year (RFC 5280 section 4.1.2.5.1). */
+    snprintf(out, 16, "%02d%02d%02d%02d%02d%02dZ", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* The serial as `openssl ocsp` looks it up in index.txt: the integer's upper-case hex. */

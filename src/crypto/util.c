@@ -83,22 +83,20 @@ is_space(char c)
 }
 
 int
-crypto__b64_decode(const char *text, uint8_t **out, size_t *len)
+crypto__b64_decode_into(const char *text, uint8_t *buf, size_t cap, size_t *len)
 {
     size_t start = 0, end = strlen(text), n, pad = 0, o = 0;
-    uint8_t *buf;
 
     while (start < end && is_space(text[start]))
         start++;
     while (end > start && is_space(text[end - 1]))
         end--;
     n = end - start;
-    if (n == 0 || n % 4 != 0)
+    if (n == 0 || n % 4 != 0 || n / 4 * 3 > cap)
         return -1;
     if (text[end - 1] == '=')
         pad = text[end - 2] == '=' ? 2 : 1;
 
-    buf = mem_alloc(n / 4 * 3);
     for (size_t i = start; i < end; i += 4) {
         int v[4];
         int last = i + 4 == end;
@@ -107,7 +105,7 @@ crypto__b64_decode(const char *text, uint8_t **out, size_t *len)
             int is_pad = last && j >= 4 - (int)pad;
             v[j] = is_pad ? 0 : b64_value((unsigned char)text[i + (size_t)j]);
             if (v[j] < 0)
-                goto fail;
+                return -1;
         }
         buf[o++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
         buf[o++] = (uint8_t)((v[1] & 0xf) << 4 | v[2] >> 2);
@@ -115,15 +113,24 @@ crypto__b64_decode(const char *text, uint8_t **out, size_t *len)
     }
 
     /* RFC 4648 section 3.5: the bits a padded group leaves unused must be zero. */
-    if ((pad == 1 && (buf[o - 1] != 0)) || (pad == 2 && (buf[o - 2] != 0 || buf[o - 1] != 0)))
-        goto fail;
-    *out = buf;
+    if ((pad == 1 && buf[o - 1] != 0) || (pad == 2 && (buf[o - 2] != 0 || buf[o - 1] != 0)))
+        return -1;
     *len = o - pad;
     return 0;
+}
 
-fail:
-    free(buf);
-    return -1;
+int
+crypto__b64_decode(const char *text, uint8_t **out, size_t *len)
+{
+    size_t cap = strlen(text) / 4 * 3 + 3;
+    uint8_t *buf = mem_alloc(cap);
+
+    if (crypto__b64_decode_into(text, buf, cap, len) != 0) {
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    return 0;
 }
 
 char *
