@@ -281,6 +281,31 @@ copy_file(const char *from, const char *to, struct error *err)
     return rc;
 }
 
+/* The index, serial counter, first CRL and test trust directory of a new CA in dir. */
+static int
+write_ca_files(const char *dir, const struct ca *ac, struct error *err)
+{
+    char path[1024], to[1024];
+
+    join(path, sizeof(path), dir, "index.txt");
+    if (write_bytes(path, "", 0, 0644, err) != 0)
+        return -1;
+    /* A holder may have several certificates with the same subject (renewals, revocations). */
+    join(path, sizeof(path), dir, "index.txt.attr");
+    if (write_bytes(path, "unique_subject = no\n", 20, 0644, err) != 0)
+        return -1;
+    join(path, sizeof(path), dir, "serial");
+    if (write_bytes(path, "1\n", 2, 0644, err) != 0 || write_crl(dir, ac, err) != 0)
+        return -1;
+    join(path, sizeof(path), dir, "root.pem");
+    join(to, sizeof(to), dir, "trust/test/root.pem");
+    if (copy_file(path, to, err) != 0)
+        return -1;
+    join(path, sizeof(path), dir, "ac.pem");
+    join(to, sizeof(to), dir, "trust/test/ac.pem");
+    return copy_file(path, to, err);
+}
+
 int
 crypto_testpki_create_ca(const char *dir, struct error *err)
 {
@@ -304,7 +329,7 @@ crypto_testpki_create_ca(const char *dir, struct error *err)
         {NULL, NULL},
     };
     struct ca root = {0}, ac = {0}, ocsp = {0};
-    char path[1024], to[1024];
+    char path[1024];
     int rc = -1;
 
     if (make_dir(dir, err) != 0)
@@ -325,23 +350,7 @@ crypto_testpki_create_ca(const char *dir, struct error *err)
                          ocsp_exts, &ocsp, err) != 0)
         goto out;
 
-    join(path, sizeof(path), dir, "index.txt");
-    if (write_bytes(path, "", 0, 0644, err) != 0)
-        goto out;
-    /* A holder may have several certificates with the same subject (renewals, revocations). */
-    join(path, sizeof(path), dir, "index.txt.attr");
-    if (write_bytes(path, "unique_subject = no\n", 20, 0644, err) != 0)
-        goto out;
-    join(path, sizeof(path), dir, "serial");
-    if (write_bytes(path, "1\n", 2, 0644, err) != 0 || write_crl(dir, &ac, err) != 0)
-        goto out;
-    join(path, sizeof(path), dir, "root.pem");
-    join(to, sizeof(to), dir, "trust/test/root.pem");
-    if (copy_file(path, to, err) != 0)
-        goto out;
-    join(path, sizeof(path), dir, "ac.pem");
-    join(to, sizeof(to), dir, "trust/test/ac.pem");
-    rc = copy_file(path, to, err);
+    rc = write_ca_files(dir, &ac, err);
 
 out:
     ca_free(&root);

@@ -24,7 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -447,6 +453,109 @@ no_revocation_source_follows_the_policy_too(void **state)
     crypto_trust_free(refuse);
 }
 
+/* A free loopback port: bind to port 0 and let the kernel choose. */
+static int
+free_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* Start `openssl ocsp` for the test CA on port; returns its pid once it listens. */
+static pid_t
+start_responder(int port)
+{
+    char index[160], ca[160], signer[160], key[160], port_text[16], line[256];
+    int fds[2];
+    pid_t pid;
+    FILE *f;
+
+    snprintf(index, sizeof(index), "%s/index.txt", dir);
+    snprintf(ca, sizeof(ca), "%s/ac.pem", dir);
+    snprintf(signer, sizeof(signer), "%s/ocsp.pem", dir);
+    snprintf(key, sizeof(key), "%s/ocsp.key.pem", dir);
+    snprintf(port_text, sizeof(port_text), "%d", port);
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+
+        dup2(devnull, 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        execlp("openssl", "openssl", "ocsp", "-index", index, "-CA", ca, "-rsigner", signer,
+               "-rkey", key, "-port", port_text, "-ignore_err", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    /* Its banner says it accepts connections; a probe connection would hold it busy. */
+    f = fdopen(fds[0], "r");
+    while (fgets(line, sizeof(line), f) != NULL && strstr(line, "waiting for OCSP") == NULL)
+        ;
+    fclose(f);
+    return pid;
+}
+
+static void
+stop_responder(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+}
+
+static void
+ocsp_answers_come_from_the_responder_then_from_the_cache(void **state)
+{
+    int port = free_port();
+    char url[64];
+    pid_t pid;
+    struct crypto_trust *cached, *uncached;
+    struct crypto_cert *good = cert_of("person"), *revoked = cert_of("revoked");
+    struct crypto_revocation res;
+    struct error err = {0};
+    int64_t now = (int64_t)time(NULL);
+
+    (void)state;
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+    cached = trust_with(CRYPTO_TRUST_TEST, NULL, url, CRYPTO_UNREACHABLE_REFUSE);
+    {
+        struct crypto_trust_options o = {
+            .dir = trust_dir, .profile = CRYPTO_TRUST_TEST, .ocsp_url = url, .ocsp_timeout_s = 2};
+
+        assert_int_equal(crypto_trust_new(&o, &uncached, &err), 0);
+    }
+    pid = start_responder(port);
+
+    assert_int_equal(crypto_trust_check_revocation(cached, good, now, &res, &err), 0);
+    assert_string_equal(res.source, "ocsp");
+    assert_false(res.from_cache);
+    assert_int_equal(crypto_trust_check_revocation(cached, revoked, now, &res, &err), -1);
+    assert_string_equal(err.code, "cert_revoked");
+    assert_int_equal(crypto_trust_check_revocation(uncached, good, now, &res, &err), 0);
+    assert_int_equal(crypto_trust_check_revocation(cached, good, now, &res, &err), 0);
+    assert_true(res.from_cache);
+    stop_responder(pid);
+
+    /* The responder is gone: the cached answer still serves; without a cache, refused. */
+    assert_int_equal(crypto_trust_check_revocation(cached, good, now, &res, &err), 0);
+    assert_true(res.from_cache);
+    assert_int_equal(crypto_trust_check_revocation(cached, revoked, now, &res, &err), -1);
+    assert_string_equal(err.code, "cert_revoked");
+    assert_int_equal(crypto_trust_check_revocation(uncached, good, now, &res, &err), -1);
+    assert_string_equal(err.code, "revocation_unreachable");
+    crypto_cert_free(good);
+    crypto_cert_free(revoked);
+    crypto_trust_free(cached);
+    crypto_trust_free(uncached);
+}
+
 /* Sign document with the issued "person" key and certificate as a detached CMS, DER. */
 static BIO *
 cms_sign(const char *document)
@@ -518,6 +627,7 @@ main(void)
         cmocka_unit_test(crl_revocation_is_found_and_judged_at_the_instant),
         cmocka_unit_test(unreachable_responder_is_refused_or_accepted_as_configured),
         cmocka_unit_test(no_revocation_source_follows_the_policy_too),
+        cmocka_unit_test(ocsp_answers_come_from_the_responder_then_from_the_cache),
         cmocka_unit_test(detached_cms_verifies_and_returns_its_signer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
