@@ -15,6 +15,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,6 +379,55 @@ signature_of_another_certificate_is_refused(void **state)
     crypto_cert_free(csd);
 }
 
+struct shared {
+    struct crypto_cert *cert;
+    const char *good, *bad;
+    int failures;
+};
+
+static void *
+verify_many(void *arg)
+{
+    struct shared *sh = arg;
+    struct error err;
+
+    for (int i = 0; i < 200; i++) {
+        /* Alternate good and bad signatures so pooled contexts see both outcomes. */
+        int rc_good = crypto_verify(sh->cert, cadena, strlen(cadena), sh->good, &err);
+        int rc_bad = crypto_verify(sh->cert, cadena, strlen(cadena), sh->bad, &err);
+
+        if (rc_good != 0 || rc_bad != -1)
+            __atomic_add_fetch(&sh->failures, 1, __ATOMIC_RELAXED);
+    }
+    return NULL;
+}
+
+static void
+one_certificate_verifies_from_several_threads_at_once(void **state)
+{
+    struct crypto_key *key = load_key("FIEL_AAA010101AAA");
+    struct shared sh = {.cert = load_cert("FIEL_AAA010101AAA")};
+    struct error err = {0};
+    char *good = NULL, *bad;
+    pthread_t threads[4];
+
+    (void)state;
+    assert_int_equal(crypto_sign(key, cadena, strlen(cadena), &good, &err), 0);
+    bad = strdup(good);
+    bad[5] = bad[5] == 'A' ? 'B' : 'A';
+    sh.good = good;
+    sh.bad = bad;
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, verify_many, &sh), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    assert_int_equal(sh.failures, 0);
+    free(good);
+    free(bad);
+    crypto_key_free(key);
+    crypto_cert_free(sh.cert);
+}
+
 static void
 expired_fixture_is_refused_now_and_accepted_inside_its_validity(void **state)
 {
@@ -436,6 +486,7 @@ main(void)
         cmocka_unit_test(signature_made_with_the_fixture_key_verifies_with_its_certificate),
         cmocka_unit_test(tampered_signature_and_tampered_cadena_are_refused),
         cmocka_unit_test(signature_of_another_certificate_is_refused),
+        cmocka_unit_test(one_certificate_verifies_from_several_threads_at_once),
         cmocka_unit_test(expired_fixture_is_refused_now_and_accepted_inside_its_validity),
         cmocka_unit_test(sha256_matches_the_fips_180_vector),
         cmocka_unit_test(identifiers_are_checked_for_shape),
