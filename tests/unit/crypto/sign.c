@@ -262,8 +262,7 @@ key_of_another_certificate_is_refused(void **state)
 
 /* Write key as PEM (encrypted when password is not NULL) and read it back. */
 static struct crypto_key *
-pem_round_trip(const struct crypto_key *unused, const char *password, const char *read_pw,
-               struct error *err)
+pem_round_trip(int traditional, const char *password, const char *read_pw, struct error *err)
 {
     struct crypto_key *out = NULL;
     size_t len;
@@ -276,8 +275,11 @@ pem_round_trip(const struct crypto_key *unused, const char *password, const char
     char *text;
     long n;
 
-    (void)unused;
-    if (password != NULL)
+    if (traditional)
+        PEM_write_bio_PrivateKey_traditional(bio, pkey, EVP_des_ede3_cbc(),
+                                             (unsigned char *)password, (int)strlen(password), NULL,
+                                             NULL);
+    else if (password != NULL)
         PEM_write_bio_PKCS8PrivateKey(bio, pkey, EVP_aes_256_cbc(), password, (int)strlen(password),
                                       NULL, NULL);
     else
@@ -300,17 +302,26 @@ pem_keys_encrypted_or_not_are_read(void **state)
     struct error err = {0};
 
     (void)state;
-    key = pem_round_trip(NULL, NULL, NULL, &err);
+    key = pem_round_trip(0, NULL, NULL, &err);
     assert_non_null(key);
     assert_int_equal(crypto_key_matches(key, cert, &err), 0);
     crypto_key_free(key);
 
-    key = pem_round_trip(NULL, "otra clave", "otra clave", &err);
+    key = pem_round_trip(0, "otra clave", "otra clave", &err);
     assert_non_null(key);
     assert_int_equal(crypto_key_matches(key, cert, &err), 0);
     crypto_key_free(key);
 
-    key = pem_round_trip(NULL, "otra clave", "mala", &err);
+    key = pem_round_trip(0, "otra clave", "mala", &err);
+    assert_null(key);
+    assert_string_equal(err.code, "key_password");
+
+    /* Traditional "RSA PRIVATE KEY" with Proc-Type encryption (OpenSSL's legacy PEM). */
+    key = pem_round_trip(1, "otra clave", "otra clave", &err);
+    assert_non_null(key);
+    assert_int_equal(crypto_key_matches(key, cert, &err), 0);
+    crypto_key_free(key);
+    key = pem_round_trip(1, "otra clave", "mala", &err);
     assert_null(key);
     assert_string_equal(err.code, "key_password");
     crypto_cert_free(cert);
