@@ -8,6 +8,8 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 
+#include <limits.h>
+
 static CMS_ContentInfo *
 read_cms(const uint8_t *data, size_t len)
 {
@@ -33,6 +35,8 @@ crypto_cms_verify_detached(const uint8_t *data, size_t cms_len, const void *docu
     BIO *content = NULL;
     int rc = -1;
 
+    if (len > INT_MAX)
+        return error_set(err, "cms_malformed", "el documento es demasiado grande para verificarse");
     cms = cms_len > 0 && cms_len <= CRYPTO__MAX_FILE ? read_cms(data, cms_len) : NULL;
     if (cms == NULL || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
         CMS_is_detached(cms) != 1) {

@@ -638,9 +638,9 @@ unreachable(struct crypto_trust *trust, const struct crypto_cert *cert, const ch
                      cert->info.number, why);
 }
 
-/* Interpret an OCSP answer once the CRLs had their say (crl: -1 none, 0 good). */
+/* Interpret a definite OCSP answer; returns 1 when it decides nothing (no answer). */
 static int
-apply_ocsp(enum crypto__ocsp_answer a, int crl, const struct crypto_cert *cert, int64_t at,
+apply_ocsp(enum crypto__ocsp_answer a, const struct crypto_cert *cert, int64_t at,
            struct crypto_revocation *res, struct error *err)
 {
     switch (a) {
@@ -661,8 +661,7 @@ apply_ocsp(enum crypto__ocsp_answer a, int crl, const struct crypto_cert *cert, 
     default:
         break;
     }
-    (void)crl;
-    return 1; /* not decided here */
+    return 1;
 }
 
 int
@@ -700,7 +699,7 @@ crypto_trust_check_revocation(struct crypto_trust *trust, const struct crypto_ce
     if (url != NULL) {
         enum crypto__ocsp_answer a = ocsp_status(trust, cert, issuer, url, res, why, sizeof(why));
 
-        rc = apply_ocsp(a, crl, cert, at, res, err);
+        rc = apply_ocsp(a, cert, at, res, err);
         if (rc == 1 && a == CRYPTO__OCSP_INVALID)
             rc = error_set(err, "revocation_response_invalid",
                            "la respuesta OCSP sobre el certificado %s no es válida: %s",
