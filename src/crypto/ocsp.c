@@ -47,8 +47,9 @@ post(const char *url, int timeout_s, OCSP_REQUEST *req, char *why, size_t size)
         goto out;
     }
     if (use_ssl) {
-        /* FIXME: OCSP over https is not supported (SAT's responders answer over http); such
-         * a URL counts as unreachable and the policy decides. */
+        /* FIXME: OCSP over https is not supported (RFC 6960 responders are usually plain
+         * http); such a URL counts as unreachable and the policy decides, so an https-only
+         * responder needs efirma.ocsp_url pointing to an http endpoint. */
         say(CRYPTO__OCSP_UNREACHABLE, why, size, "el servicio OCSP por https no está soportado");
         goto out;
     }

@@ -229,6 +229,11 @@ load_store(struct crypto_trust *trust, const char *dir, struct error *err)
     return rc;
 }
 
+/*
+ * FIXME: CRLs are read once, when the trust object is created; a long-running server sees a
+ * newer CRL only when it builds a new trust object (restart). Until then, once a CRL passes its
+ * nextUpdate it is ignored and OCSP or the unreachable policy decides.
+ */
 static int
 load_crls(struct crypto_trust *trust, const char *dir, struct error *err)
 {
