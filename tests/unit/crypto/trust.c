@@ -467,9 +467,10 @@ free_port(void)
     return ntohs(a.sin_port);
 }
 
-/* Start `openssl ocsp` for the test CA on port; returns its pid once it listens. */
+/* Start `openssl ocsp` on port answering for dir's index, as the authority in signer_dir;
+ * returns its pid once it listens. */
 static pid_t
-start_responder(int port)
+start_responder(int port, const char *signer_dir)
 {
     char index[160], ca[160], signer[160], key[160], port_text[16], line[256];
     int fds[2];
@@ -477,9 +478,9 @@ start_responder(int port)
     FILE *f;
 
     snprintf(index, sizeof(index), "%s/index.txt", dir);
-    snprintf(ca, sizeof(ca), "%s/ac.pem", dir);
-    snprintf(signer, sizeof(signer), "%s/ocsp.pem", dir);
-    snprintf(key, sizeof(key), "%s/ocsp.key.pem", dir);
+    snprintf(ca, sizeof(ca), "%s/ac.pem", signer_dir);
+    snprintf(signer, sizeof(signer), "%s/ocsp.pem", signer_dir);
+    snprintf(key, sizeof(key), "%s/ocsp.key.pem", signer_dir);
     snprintf(port_text, sizeof(port_text), "%d", port);
     assert_int_equal(pipe(fds), 0);
     pid = fork();
@@ -531,7 +532,7 @@ ocsp_answers_come_from_the_responder_then_from_the_cache(void **state)
 
         assert_int_equal(crypto_trust_new(&o, &uncached, &err), 0);
     }
-    pid = start_responder(port);
+    pid = start_responder(port, dir);
 
     assert_int_equal(crypto_trust_check_revocation(cached, good, now, &res, &err), 0);
     assert_string_equal(res.source, "ocsp");
@@ -554,6 +555,29 @@ ocsp_answers_come_from_the_responder_then_from_the_cache(void **state)
     crypto_cert_free(revoked);
     crypto_trust_free(cached);
     crypto_trust_free(uncached);
+}
+
+static void
+ocsp_response_signed_by_a_stranger_is_refused(void **state)
+{
+    int port = free_port();
+    char url[64];
+    pid_t pid = start_responder(port, other_dir);
+    struct crypto_trust *trust;
+    struct crypto_cert *good = cert_of("person");
+    struct crypto_revocation res;
+    struct error err = {0};
+
+    (void)state;
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+    trust = trust_with(CRYPTO_TRUST_TEST, NULL, url, CRYPTO_UNREACHABLE_ACCEPT);
+    /* Even with the accept policy: a forged answer is not an unreachable responder. */
+    assert_int_equal(crypto_trust_check_revocation(trust, good, (int64_t)time(NULL), &res, &err),
+                     -1);
+    assert_string_equal(err.code, "revocation_response_invalid");
+    stop_responder(pid);
+    crypto_cert_free(good);
+    crypto_trust_free(trust);
 }
 
 /* Sign document with the issued "person" key and certificate as a detached CMS, DER. */
@@ -628,6 +652,7 @@ main(void)
         cmocka_unit_test(unreachable_responder_is_refused_or_accepted_as_configured),
         cmocka_unit_test(no_revocation_source_follows_the_policy_too),
         cmocka_unit_test(ocsp_answers_come_from_the_responder_then_from_the_cache),
+        cmocka_unit_test(ocsp_response_signed_by_a_stranger_is_refused),
         cmocka_unit_test(detached_cms_verifies_and_returns_its_signer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
