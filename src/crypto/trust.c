@@ -482,8 +482,15 @@ crypto_trust_check_chain(struct crypto_trust *trust, const struct crypto_cert *c
     X509_STORE_CTX_set_time(ctx, 0, (time_t)at);
     X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_PARTIAL_CHAIN);
 
+    /* A signer's certificate is never an authority's (RFC 5280 section 4.2.1.9); with
+     * partial chains allowed, an authority of the store would otherwise verify as its own
+     * chain. */
     if (X509_verify_cert(ctx) != 1)
         chain_error(ctx, cert, err);
+    else if (X509_check_ca(cert->x509) != 0)
+        error_set(err, "chain_invalid",
+                  "el certificado %s es de una autoridad certificadora, no de un firmante",
+                  cert->info.number);
     else if (!chain_window(trust, X509_STORE_CTX_get0_chain(ctx), &from, &until))
         test_issuer_error(cert, err);
     else

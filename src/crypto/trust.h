@@ -79,7 +79,7 @@ const char *crypto_trust_profile_name(enum crypto_trust_profile profile);
  * valid at instant at (seconds since the epoch, UTC)? Results are cached per certificate with
  * the time window in which they hold. Returns 0, or -1 with err: "chain_test_issuer",
  * "chain_unknown_issuer", "cert_expired", "cert_not_yet_valid", "chain_ca_expired",
- * "chain_signature", "chain_invalid".
+ * "chain_signature", "chain_invalid" (also when cert is an authority's, not a signer's).
  */
 int crypto_trust_check_chain(struct crypto_trust *trust, const struct crypto_cert *cert, int64_t at,
                              struct error *err);

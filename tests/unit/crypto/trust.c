@@ -354,6 +354,21 @@ certificate_of_an_unknown_issuer_is_refused(void **state)
 }
 
 static void
+an_authority_of_the_store_is_not_a_signers_chain(void **state)
+{
+    struct crypto_trust *trust = trust_with(CRYPTO_TRUST_TEST, NULL, NULL, 0);
+    struct crypto_cert *ac = cert_of("ac");
+    struct error err = {0};
+
+    (void)state;
+    assert_int_equal(crypto_trust_check_chain(trust, ac, (int64_t)time(NULL), &err), -1);
+    assert_string_equal(err.code, "chain_invalid");
+    assert_int_equal(crypto_cert_info(ac)->kind, CRYPTO_CERT_UNKNOWN);
+    crypto_cert_free(ac);
+    crypto_trust_free(trust);
+}
+
+static void
 test_issuer_is_refused_in_production(void **state)
 {
     struct crypto_trust_options o = {.dir = prod_dir, .profile = CRYPTO_TRUST_PRODUCTION};
@@ -647,6 +662,7 @@ main(void)
         cmocka_unit_test(expired_certificate_is_refused_now_and_accepted_inside_its_validity),
         cmocka_unit_test(not_yet_valid_certificate_is_refused),
         cmocka_unit_test(certificate_of_an_unknown_issuer_is_refused),
+        cmocka_unit_test(an_authority_of_the_store_is_not_a_signers_chain),
         cmocka_unit_test(test_issuer_is_refused_in_production),
         cmocka_unit_test(crl_revocation_is_found_and_judged_at_the_instant),
         cmocka_unit_test(unreachable_responder_is_refused_or_accepted_as_configured),
