@@ -27,6 +27,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -468,6 +469,54 @@ no_revocation_source_follows_the_policy_too(void **state)
     crypto_trust_free(refuse);
 }
 
+struct shared_trust {
+    struct crypto_trust *trust;
+    struct crypto_cert *good, *revoked, *expired;
+    int failures;
+};
+
+static void *
+check_many(void *arg)
+{
+    struct shared_trust *sh = arg;
+    struct crypto_revocation res;
+    struct error err;
+    int64_t now = (int64_t)time(NULL);
+
+    for (int i = 0; i < 100; i++) {
+        int ok = crypto_trust_check_chain(sh->trust, sh->good, now, &err) == 0 &&
+                 crypto_trust_check_chain(sh->trust, sh->expired, now, &err) == -1 &&
+                 crypto_trust_check_chain(sh->trust, sh->expired, utc(2015, 6, 1), &err) == 0 &&
+                 crypto_trust_check_revocation(sh->trust, sh->good, now, &res, &err) == 0 &&
+                 crypto_trust_check_revocation(sh->trust, sh->revoked, now, &res, &err) == -1;
+
+        if (!ok)
+            __atomic_add_fetch(&sh->failures, 1, __ATOMIC_RELAXED);
+    }
+    return NULL;
+}
+
+static void
+one_trust_store_serves_several_threads_at_once(void **state)
+{
+    struct shared_trust sh = {.trust = trust_with(CRYPTO_TRUST_TEST, crl_dir, NULL, 0),
+                              .good = cert_of("person"),
+                              .revoked = cert_of("revoked"),
+                              .expired = cert_of("expired")};
+    pthread_t threads[4];
+
+    (void)state;
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, check_many, &sh), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    assert_int_equal(sh.failures, 0);
+    crypto_cert_free(sh.good);
+    crypto_cert_free(sh.revoked);
+    crypto_cert_free(sh.expired);
+    crypto_trust_free(sh.trust);
+}
+
 /* A free loopback port: bind to port 0 and let the kernel choose. */
 static int
 free_port(void)
@@ -667,6 +716,7 @@ main(void)
         cmocka_unit_test(crl_revocation_is_found_and_judged_at_the_instant),
         cmocka_unit_test(unreachable_responder_is_refused_or_accepted_as_configured),
         cmocka_unit_test(no_revocation_source_follows_the_policy_too),
+        cmocka_unit_test(one_trust_store_serves_several_threads_at_once),
         cmocka_unit_test(ocsp_answers_come_from_the_responder_then_from_the_cache),
         cmocka_unit_test(ocsp_response_signed_by_a_stranger_is_refused),
         cmocka_unit_test(detached_cms_verifies_and_returns_its_signer),
