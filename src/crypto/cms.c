@@ -7,8 +7,10 @@
 #include <openssl/pem.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/pkcs7.h>
 
 #include <limits.h>
+#include <stdbool.h>
 
 static CMS_ContentInfo *
 read_cms(const uint8_t *data, size_t len)
@@ -24,6 +26,51 @@ read_cms(const uint8_t *data, size_t len)
         cms = d2i_CMS_bio(bio, NULL);
     BIO_free(bio);
     return cms;
+}
+
+static bool
+digest_allowed(const ASN1_OBJECT *oid)
+{
+    int nid = OBJ_obj2nid(oid);
+
+    return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
+}
+
+/*
+ * Accept only SHA-2 digests, in the SignedData's digestAlgorithms and in the signer's info,
+ * before CMS_verify sees them: a weak digest is refused, and OpenSSL 3.0's CMS_verify leaks
+ * memory on an unknown one (found by tests/fuzz/crypto_cms.c). The set is read through the
+ * PKCS#7 view of the same DER, whose structure is public.
+ */
+static bool
+digests_allowed(CMS_ContentInfo *cms)
+{
+    unsigned char *der = NULL;
+    const unsigned char *p;
+    int len = i2d_CMS_ContentInfo(cms, &der);
+    PKCS7 *p7 = NULL;
+    bool ok = false;
+
+    p = der;
+    if (len > 0)
+        p7 = d2i_PKCS7(NULL, &p, len);
+    if (p7 != NULL && PKCS7_type_is_signed(p7) && p7->d.sign != NULL) {
+        STACK_OF(X509_ALGOR) *algs = p7->d.sign->md_algs;
+
+        ok = sk_X509_ALGOR_num(algs) > 0;
+        for (int i = 0; ok && i < sk_X509_ALGOR_num(algs); i++)
+            ok = digest_allowed(sk_X509_ALGOR_value(algs, i)->algorithm);
+    }
+    for (int i = 0; ok && i < sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)); i++) {
+        X509_ALGOR *dig = NULL;
+
+        CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), i), NULL, NULL,
+                                 &dig, NULL);
+        ok = dig != NULL && digest_allowed(dig->algorithm);
+    }
+    PKCS7_free(p7);
+    OPENSSL_free(der);
+    return ok;
 }
 
 int
@@ -45,6 +92,10 @@ crypto_cms_verify_detached(const uint8_t *data, size_t cms_len, const void *docu
     }
     if (sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) != 1) {
         error_set(err, "cms_signers", "la firma debe tener exactamente un firmante");
+        goto out;
+    }
+    if (!digests_allowed(cms)) {
+        error_set(err, "cms_digest", "la firma CMS debe usar SHA-256, SHA-384 o SHA-512");
         goto out;
     }
 

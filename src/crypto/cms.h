@@ -21,7 +21,8 @@
  * Verify the detached CMS signature cms (in, DER or PEM, cms_len bytes) over the document
  * (in, len bytes). Exactly one signer is accepted, and its certificate must travel inside the
  * CMS. Returns 0 and *signer (out), or -1 with err: "cms_malformed" (not CMS SignedData, or
- * not detached), "cms_signers" (none or several), "signature_invalid".
+ * not detached), "cms_signers" (none or several), "cms_digest" (a digest other than SHA-256,
+ * SHA-384 or SHA-512), "signature_invalid".
  */
 int crypto_cms_verify_detached(const uint8_t *cms, size_t cms_len, const void *document, size_t len,
                                struct crypto_cert **signer, struct error *err);
