@@ -646,7 +646,7 @@ ocsp_response_signed_by_a_stranger_is_refused(void **state)
 
 /* Sign document with the issued "person" key and certificate as a detached CMS, DER. */
 static BIO *
-cms_sign(const char *document)
+cms_sign(const char *document, const EVP_MD *md)
 {
     FILE *f = fopen(path_of("person", ".key"), "rb");
     X509_SIG *sig = d2i_PKCS8_fp(f, NULL);
@@ -660,7 +660,9 @@ cms_sign(const char *document)
     f = fopen(path_of("person", ".cer"), "rb");
     x = d2i_X509_fp(f, NULL);
     fclose(f);
-    cms = CMS_sign(x, key, NULL, in, CMS_DETACHED | CMS_BINARY);
+    cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_DETACHED | CMS_BINARY | CMS_PARTIAL);
+    CMS_add1_signer(cms, x, key, md, CMS_BINARY);
+    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY);
     i2d_CMS_bio(out, cms);
     CMS_ContentInfo_free(cms);
     X509_free(x);
@@ -675,7 +677,7 @@ static void
 detached_cms_verifies_and_returns_its_signer(void **state)
 {
     const char *doc = "Resolución 123/2026: se notifica el crédito fiscal.";
-    BIO *bio = cms_sign(doc);
+    BIO *bio = cms_sign(doc, EVP_sha256());
     struct crypto_cert *signer = NULL, *expected = cert_of("person");
     struct error err = {0};
     char *der;
@@ -697,6 +699,15 @@ detached_cms_verifies_and_returns_its_signer(void **state)
     assert_string_equal(err.code, "cms_malformed");
     assert_null(signer);
     crypto_cert_free(expected);
+    BIO_free(bio);
+
+    /* SHA-1 is refused even when the signature itself is good. */
+    bio = cms_sign(doc, EVP_sha1());
+    len = BIO_get_mem_data(bio, &der);
+    assert_int_equal(
+        crypto_cms_verify_detached((uint8_t *)der, (size_t)len, doc, strlen(doc), &signer, &err),
+        -1);
+    assert_string_equal(err.code, "cms_digest");
     BIO_free(bio);
 }
 
