@@ -186,8 +186,8 @@ add_cert_file(struct crypto_trust *trust, const char *path, int *count, struct e
         }
         if (is_denied(trust, x))
             rc = error_set(err, "trust_test_ca",
-                           "%s es una autoridad de pruebas y el perfil es de producción: "
-                           "no se confía en ella",
+                           "%s es una autoridad de pruebas, o está en trust_dir/denylist, y el "
+                           "perfil es de producción: no se confía en ella",
                            path);
         else if (X509_STORE_add_cert(trust->store, x) == 1)
             (*count)++;

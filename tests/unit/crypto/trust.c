@@ -40,6 +40,7 @@ static char other_dir[96]; /* a second CA nobody trusts */
 static char trust_dir[96];
 static char crl_dir[96];
 static char prod_dir[96]; /* a production trust dir with one non-test authority */
+static char prod_fp[65];  /* SHA-256 of that authority's certificate, hex */
 static const char *const password = "Clave de prueba 1";
 
 static int64_t
@@ -105,6 +106,14 @@ make_production_dir(void)
     X509_gmtime_adj(X509_getm_notAfter(x), 86400);
     X509_set_pubkey(x, key);
     X509_sign(x, key, EVP_sha256());
+    {
+        unsigned char md[32];
+        unsigned int n = sizeof(md);
+
+        X509_digest(x, EVP_sha256(), md, &n);
+        for (unsigned int i = 0; i < n; i++)
+            snprintf(prod_fp + 2 * i, sizeof(prod_fp) - 2 * i, "%02X", md[i]);
+    }
     snprintf(prod_dir, sizeof(prod_dir), "%s/prodtrust", dir);
     mkdir(prod_dir, 0755);
     snprintf(path, sizeof(path), "%s/production", prod_dir);
@@ -399,6 +408,28 @@ test_issuer_is_refused_in_production(void **state)
     unlink(path);
     crypto_cert_free(sat);
     crypto_cert_free(ours);
+}
+
+static void
+denylisted_authority_stops_the_production_store(void **state)
+{
+    struct crypto_trust_options o = {.dir = prod_dir, .profile = CRYPTO_TRUST_PRODUCTION};
+    struct crypto_trust *trust = NULL;
+    struct error err = {0};
+    char path[160];
+    FILE *f;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/denylist", prod_dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "# retirada\n%s\n", prod_fp);
+    fclose(f);
+    assert_int_equal(crypto_trust_new(&o, &trust, &err), -1);
+    assert_string_equal(err.code, "trust_test_ca");
+    unlink(path);
+    assert_int_equal(crypto_trust_new(&o, &trust, &err), 0);
+    crypto_trust_free(trust);
 }
 
 static void
@@ -724,6 +755,7 @@ main(void)
         cmocka_unit_test(certificate_of_an_unknown_issuer_is_refused),
         cmocka_unit_test(an_authority_of_the_store_is_not_a_signers_chain),
         cmocka_unit_test(test_issuer_is_refused_in_production),
+        cmocka_unit_test(denylisted_authority_stops_the_production_store),
         cmocka_unit_test(crl_revocation_is_found_and_judged_at_the_instant),
         cmocka_unit_test(unreachable_responder_is_refused_or_accepted_as_configured),
         cmocka_unit_test(no_revocation_source_follows_the_policy_too),
