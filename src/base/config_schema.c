@@ -134,6 +134,24 @@ const struct config_key config_schema[] = {
      "followed by /verificar."},
     {"evidence", "tree_head_interval_s", CONFIG_INT, "300", 1, 86400, NULL,
      "Seconds between signed tree heads of the receipt log."},
+    /* [efirma] */
+    {"efirma", "trust_dir", CONFIG_STRING, "", 0, 1024, NULL,
+     "Directory of trusted SAT authorities, with production/ and test/ subdirectories; empty: "
+     "no chain or revocation checks."},
+    {"efirma", "profile", CONFIG_ENUM, "production", 0, 0, "production|test",
+     "Which subdirectory of trust_dir is trusted; production refuses test authorities."},
+    {"efirma", "crl_dir", CONFIG_STRING, "", 0, 1024, NULL,
+     "Directory of CRL files (DER or PEM) checked before OCSP; empty: none."},
+    {"efirma", "ocsp_url", CONFIG_STRING, "", 0, 512, NULL,
+     "OCSP responder (http://...) used instead of the one in each certificate; empty: the "
+     "certificate's."},
+    {"efirma", "ocsp_timeout_s", CONFIG_INT, "10", 1, 120, NULL,
+     "Seconds to wait for the OCSP responder."},
+    {"efirma", "revocation_cache_s", CONFIG_INT, "300", 0, 86400, NULL,
+     "Seconds an OCSP answer is reused; 0 disables the cache."},
+    {"efirma", "revocation_unreachable", CONFIG_ENUM, "refuse", 0, 0, "refuse|accept",
+     "When no revocation source answers: refuse the certificate, or accept it and record that "
+     "revocation was not checked."},
 
     {NULL, NULL, CONFIG_STRING, NULL, 0, 0, NULL, NULL},
 };

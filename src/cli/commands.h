@@ -9,5 +9,6 @@ int cli_serve(int argc, char **argv);
 int cli_ident(int argc, char **argv);
 int cli_clock(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_efirma(int argc, char **argv);
 
 #endif

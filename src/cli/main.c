@@ -12,6 +12,7 @@ const struct cli_command cli_commands[] = {
     {"ident", "valida RFC, CURP, NSS y registro patronal", cli_ident},
     {"clock", "reloj legal: días hábiles, zonas, acuses, notificaciones y plazos", cli_clock},
     {"verify", "comprueba sin conexión un acuse sellado o dos cabezas del árbol", cli_verify},
+    {"efirma", "revisa certificados de e.firma, firma y verifica cadenas", cli_efirma},
     {NULL, NULL, NULL},
 };
 

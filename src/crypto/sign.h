@@ -11,7 +11,12 @@
  * Ownership: objects returned through an out-pointer belong to the caller and are released by
  * the matching _free (which accepts NULL). Strings returned through char ** are heap-allocated,
  * NUL-terminated and freed with free(). A loaded certificate or key is immutable and may be
- * shared between threads.
+ * shared between threads (a certificate keeps a small locked pool of verification contexts,
+ * invisible to callers).
+ *
+ * What a certificate says (RFC, CURP, kind e.firma/CSD...) is in cert.h; trust, chains and
+ * revocation in trust.h; detached CMS in cms.h. The functions below live in sign.c, except the
+ * key functions, in key.c.
  */
 #ifndef BUZON_CRYPTO_SIGN_H
 #define BUZON_CRYPTO_SIGN_H
@@ -27,12 +32,12 @@ struct crypto_key;
 enum { CRYPTO_SHA256_LEN = 32 };
 
 /*
- * Read a certificate from DER or PEM bytes (in). Returns 0 and *out, or -1 with err
- * ("cert_malformed").
+ * Read a certificate from DER or PEM bytes (in). DER must be exactly one certificate, with no
+ * trailing bytes. Returns 0 and *out, or -1 with err ("cert_malformed").
  */
 int crypto_cert_parse(const uint8_t *data, size_t len, struct crypto_cert **out, struct error *err);
 
-/* Same, from a file (path in). Errors: "file_read", "cert_malformed". */
+/* Same, from a file (path in; at most 1 MiB). Errors: "file_read", "cert_malformed". */
 int crypto_cert_load(const char *path, struct crypto_cert **out, struct error *err);
 
 void crypto_cert_free(struct crypto_cert *cert);
@@ -47,8 +52,9 @@ void crypto_cert_der(const struct crypto_cert *cert, const uint8_t **der, size_t
 /*
  * Read a private key: SAT's encrypted DER PKCS#8 (PBES2, PBKDF2 + DES-EDE3-CBC), or PEM,
  * encrypted or not. password (in, may be NULL for an unencrypted key) is not kept.
- * Errors: "file_read", "key_password" (wrong password), "key_malformed" (truncated or not a
- * key). Key material is wiped when freed.
+ * Errors: "file_read", "key_password" (wrong or missing password), "key_malformed" (truncated
+ * — the message says so — or not an RSA key). Key material is wiped: the file's bytes before
+ * they are freed, the decrypted PKCS#8 by OpenSSL, the key's private numbers when freed.
  */
 int crypto_key_load(const char *path, const char *password, struct crypto_key **out,
                     struct error *err);
