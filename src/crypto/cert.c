@@ -1,6 +1,8 @@
 /* cert.c - the SAT profile of a certificate (see cert.h). */
 #include "crypto/cert.h"
 
+#include "core/ident.h"
+
 #include "crypto/internal.h"
 #include "crypto/sign.h"
 
@@ -115,81 +117,30 @@ key_usage_bits(X509 *x509)
     return bits;
 }
 
-/* Letters SAT uses in RFC and CURP: A-Z plus Ñ (UTF-8 C3 91) and, in RFCs, '&'. */
-static size_t
-count_letters(const char *s, size_t *pos, size_t max, int allow_amp)
-{
-    size_t n = 0;
-
-    while (n < max) {
-        const unsigned char *c = (const unsigned char *)s + *pos;
-
-        if ((*c >= 'A' && *c <= 'Z') || (allow_amp && *c == '&')) {
-            *pos += 1;
-        } else if (c[0] == 0xc3 && c[1] == 0x91) {
-            *pos += 2;
-        } else {
-            break;
-        }
-        n++;
-    }
-    return n;
-}
-
-/* YYMMDD with a plausible month and day. */
-static bool
-date_digits(const char *s)
-{
-    int month, day;
-
-    for (int i = 0; i < 6; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    }
-    month = (s[2] - '0') * 10 + (s[3] - '0');
-    day = (s[4] - '0') * 10 + (s[5] - '0');
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-static bool
-alnum_upper(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    }
-    return true;
-}
-
 bool
 crypto_rfc_plausible(const char *rfc)
 {
-    size_t pos = 0;
-    size_t letters = count_letters(rfc, &pos, 4, 1);
+    struct ident id;
+    struct error err;
 
-    /* SAT's RFC: 3 letters (company) or 4 (person), YYMMDD, a 3-character homoclave. FIXME:
-     * validate with core/ident once merged (check digit); costs: a mistyped RFC is accepted. */
-    if (letters < 3)
-        return false;
-    if (!date_digits(rfc + pos))
-        return false;
-    pos += 6;
-    return strlen(rfc + pos) == 3 && alnum_upper(rfc + pos, 3);
+    /* core/ident: structure and date; a check character that does not follow SAT's rule is
+     * only a warning there, since SAT has issued such RFCs (its own AAA010101AAA is one). */
+    return ident_parse_rfc(rfc, strlen(rfc), &id, &err) == 0;
 }
 
 bool
 crypto_curp_plausible(const char *curp)
 {
-    size_t pos = 0;
+    struct ident id;
+    struct error err;
 
-    /* RENAPO's CURP: 4 letters, YYMMDD, sex (H, M or X), state (2 letters), 3 consonants, a
-     * homonym character and a check digit. FIXME: validate with core/ident once merged. */
-    if (count_letters(curp, &pos, 4, 0) != 4 || !date_digits(curp + pos))
-        return false;
-    pos += 6;
-    if (strlen(curp + pos) != 8 || strchr("HMX", curp[pos]) == NULL)
-        return false;
-    return alnum_upper(curp + pos, 7) && curp[pos + 7] >= '0' && curp[pos + 7] <= '9';
+    if (ident_parse_curp(curp, strlen(curp), &id, &err) == 0)
+        return true;
+
+    /* A CURP typed by a person with a wrong check digit is refused (core/ident), but one that
+     * SAT put in a certificate it issued is read as it is: SAT attests it, and its own test
+     * e.firma carries HEGT761003MDFRNN09, whose RENAPO check digit would be 7. */
+    return strcmp(err.code, "curp_check_digit") == 0;
 }
 
 /* Read the RFCs and CURPs; leave a reason in info->profile_error when they are not SAT's. */
@@ -212,9 +163,11 @@ read_identifiers(const X509_NAME *subject, struct crypto_cert_info *info)
         return;
     }
     {
-        size_t pos = 0;
+        struct ident id;
+        struct error err;
 
-        info->is_company = count_letters(info->rfc, &pos, 4, 1) == 3;
+        info->is_company = ident_parse_rfc(info->rfc, strlen(info->rfc), &id, &err) == 0 &&
+                           id.kind == IDENT_RFC_COMPANY;
     }
     if ((info->representative_rfc[0] && !crypto_rfc_plausible(info->representative_rfc)) ||
         (info->curp[0] && !crypto_curp_plausible(info->curp)) ||

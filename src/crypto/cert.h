@@ -82,10 +82,10 @@ int crypto_cert_check_validity(const struct crypto_cert *cert, int64_t at, struc
 int crypto_cert_require_efirma(const struct crypto_cert *cert, struct error *err);
 
 /*
- * Structural checks of SAT identifiers as they appear in certificates: length, alphabet and
- * the date part. An RFC of a person has 13 characters, of a company 12; a CURP has 18.
- * FIXME: the check digits are not verified until core/ident.h is merged; a certificate with a
- * well-formed but wrong RFC is read as if it were right (SAT issued it, so the cost is low).
+ * Checks of SAT identifiers as they appear in certificates, by core/ident: structure, alphabet,
+ * date, state and sex. Check characters that do not follow the published rules are accepted
+ * here, because SAT attests what it puts in a certificate and has issued such RFCs and CURPs
+ * (its own test e.firma is one); `buzon ident` still reports them.
  */
 bool crypto_rfc_plausible(const char *rfc);
 bool crypto_curp_plausible(const char *curp);

@@ -480,11 +480,32 @@ identifiers_are_checked_for_shape(void **state)
     assert_false(crypto_curp_plausible("HEGT761003MDFRNN0"));
 }
 
+/*
+ * Identifiers in certificates are checked by core/ident, except that a CURP whose check digit
+ * does not follow RENAPO's rule is read as SAT issued it: the fixture's representative CURP,
+ * HEGT761003MDFRNN09, would have check digit 7. Structure, date, sex and state still count.
+ */
+static void
+certificate_identifiers_are_checked_but_sat_check_digits_are_trusted(void **state)
+{
+    (void)state;
+    assert_true(crypto_curp_plausible("HEGT761003MDFRNN09"));
+    assert_true(crypto_curp_plausible("HEGT761003MDFRNN07"));
+    assert_false(crypto_curp_plausible("HEGT761003MDFRNN0"));  /* length */
+    assert_false(crypto_curp_plausible("HEGT761303MDFRNN09")); /* month 13 */
+    assert_false(crypto_curp_plausible("HEGT761003MZZRNN09")); /* no state ZZ */
+    assert_true(crypto_rfc_plausible("AAA010101AAA"));         /* check char only warned */
+    assert_true(crypto_rfc_plausible("HEGT7610034S2"));
+    assert_false(crypto_rfc_plausible("HEGT7613034S2")); /* month 13 */
+    assert_false(crypto_rfc_plausible("HEGT761003-4S2"));
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(efirma_fixture_reads_every_fact_of_its_readme),
+        cmocka_unit_test(certificate_identifiers_are_checked_but_sat_check_digits_are_trusted),
         cmocka_unit_test(csd_fixture_reads_as_a_csd_with_its_branch),
         cmocka_unit_test(csd_is_refused_for_the_buzon_saying_it_is_a_csd_and_an_efirma_is_needed),
         cmocka_unit_test(pem_certificate_reads_like_its_der),
