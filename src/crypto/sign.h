@@ -30,8 +30,7 @@ enum { CRYPTO_SHA256_LEN = 32 };
  * Read a certificate from DER or PEM bytes (in). Returns 0 and *out, or -1 with err
  * ("cert_malformed").
  */
-int crypto_cert_parse(const uint8_t *data, size_t len, struct crypto_cert **out,
-                      struct error *err);
+int crypto_cert_parse(const uint8_t *data, size_t len, struct crypto_cert **out, struct error *err);
 
 /* Same, from a file (path in). Errors: "file_read", "cert_malformed". */
 int crypto_cert_load(const char *path, struct crypto_cert **out, struct error *err);
@@ -53,8 +52,8 @@ void crypto_cert_der(const struct crypto_cert *cert, const uint8_t **der, size_t
  */
 int crypto_key_load(const char *path, const char *password, struct crypto_key **out,
                     struct error *err);
-int crypto_key_parse(const uint8_t *data, size_t len, const char *password,
-                     struct crypto_key **out, struct error *err);
+int crypto_key_parse(const uint8_t *data, size_t len, const char *password, struct crypto_key **out,
+                     struct error *err);
 
 void crypto_key_free(struct crypto_key *key);
 
