@@ -6,5 +6,6 @@
 #define BUZON_CLI_COMMANDS_H
 
 int cli_serve(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 
 const struct cli_command cli_commands[] = {
     {"serve", "inicia el servidor HTTP del Buzón IMSS", cli_serve},
+    {"migrate", "aplica las migraciones pendientes del esquema de la base de datos", cli_migrate},
     {NULL, NULL, NULL},
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum { DEFAULT_POOL = 4, DEFAULT_BUSY_MS = 5000 };
@@ -322,16 +323,44 @@ dir_of(const char *path)
     return mem_strndup(path, (size_t)(slash - path));
 }
 
-static struct store__db *
-open_backend(const struct store_options *opts, struct error *err)
+/* Create the directories above path (a file's path), mode 0700: they hold personal data. */
+static int
+make_parents(const char *path, struct error *err)
+{
+    char *dir = mem_strdup(path);
+    int rc = STORE_OK;
+
+    for (char *p = dir + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            error_set(err, "store_open", "no se pudo crear el directorio %s: %s", dir,
+                      strerror(errno));
+            rc = STORE_ERROR;
+            break;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return rc;
+}
+
+static int
+open_backend(const struct store_options *opts, struct store__db **out, struct error *err)
 {
     const char *url = opts->url;
     struct store__db *db = mem_calloc(1, sizeof(*db));
 
+    *out = NULL;
     if (strncmp(url, "sqlite:", 7) == 0 && url[7] != '\0') {
         store__db_init(db, &store__sqlite_driver, store__sqlite_migrations, opts->pool_size, err);
         store__sqlite_ops(&db->ops);
         db->target = sqlite_path(url + 7, opts->data_dir);
+        if (make_parents(db->target, err) != STORE_OK) {
+            store__db_free(db);
+            return STORE_ERROR;
+        }
         {
             char *dir = dir_of(db->target);
             size_t n = strlen(dir) + sizeof("/blobs");
@@ -339,25 +368,27 @@ open_backend(const struct store_options *opts, struct error *err)
             snprintf(db->blob_dir, n, "%s/blobs", dir);
             free(dir);
         }
-        return db;
+        *out = db;
+        return STORE_OK;
     }
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
         store__db_init(db, &store__postgres_driver, store__postgres_migrations, opts->pool_size,
                        err);
         store__postgres_ops(&db->ops);
         db->target = mem_strdup(url);
-        return db;
+        *out = db;
+        return STORE_OK;
     }
     free(db);
     error_set(err, "store_url",
               "URL de almacenamiento no reconocida: se espera sqlite:RUTA o postgresql://...");
-    return NULL;
+    return STORE_INVALID;
 }
 
 int
 store_open(const struct store_options *opts, struct store **out, int *applied, struct error *err)
 {
-    struct store__db *db;
+    struct store__db *db = NULL;
     int rc;
 
     *out = NULL;
@@ -367,9 +398,9 @@ store_open(const struct store_options *opts, struct store **out, int *applied, s
         error_set(err, "store_url", "falta la URL de almacenamiento");
         return STORE_INVALID;
     }
-    db = open_backend(opts, err);
-    if (db == NULL)
-        return STORE_INVALID;
+    rc = open_backend(opts, &db, err);
+    if (rc != STORE_OK)
+        return rc;
     db->busy_timeout_ms = opts->busy_timeout_ms == 0 ? DEFAULT_BUSY_MS : opts->busy_timeout_ms;
 
     rc = store__migrate(db, opts->migrate, applied, err);
