@@ -78,8 +78,8 @@ struct store__driver {
     int (*script)(void *conn, const char *sql, struct error *err);
     /* Lock that serializes migrations between processes, inside the current transaction. */
     int (*migration_lock)(void *conn, struct error *err);
-    /* Work to do after migrations on every open (PostgreSQL: monthly partitions). */
-    int (*after_migrate)(struct store__db *db, void *conn, struct error *err);
+    /* Upkeep at open and from store_maintain (PostgreSQL: monthly partitions around now). */
+    int (*maintain)(struct store__db *db, void *conn, int64_t now, struct error *err);
 };
 
 struct store__migration {

@@ -267,16 +267,25 @@ store__migrate(struct store__db *db, bool apply, int *applied, struct error *err
     if (rc != STORE_OK)
         return rc;
 
-    if (db->drv->after_migrate != NULL) {
-        void *conn = NULL;
-        rc = acquire(db, &conn, err);
-        if (rc != STORE_OK)
-            return rc;
-        rc = db->drv->after_migrate(db, conn, err);
-        release(db, conn, rc != STORE_OK);
-    }
     if (applied != NULL)
         *applied = n;
+    return store_maintain(&db->base, store__now_us(), err);
+}
+
+int
+store_maintain(struct store *s, int64_t now, struct error *err)
+{
+    struct store__db *db = (struct store__db *)s;
+    void *conn = NULL;
+    int rc;
+
+    if (db->drv->maintain == NULL)
+        return STORE_OK;
+    rc = acquire(db, &conn, err);
+    if (rc != STORE_OK)
+        return rc;
+    rc = db->drv->maintain(db, conn, now, err);
+    release(db, conn, rc != STORE_OK);
     return rc;
 }
 

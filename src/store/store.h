@@ -665,6 +665,13 @@ int store_run(struct store *s, enum store_tx_mode mode,
               int (*fn)(struct store_tx *tx, void *arg, struct error *err), void *arg,
               struct error *err);
 
+/*
+ * Upkeep the worker runs daily (and store_open runs once): on PostgreSQL, create the monthly
+ * partitions of notifications from the month before now (in, microseconds) to three months
+ * after it. Nothing on SQLite. Returns a store status with err filled.
+ */
+int store_maintain(struct store *s, int64_t now, struct error *err);
+
 /* The store a transaction belongs to, for calling its ops. */
 struct store *store_tx_store(struct store_tx *tx);
 

@@ -1015,6 +1015,29 @@ rollback_discards_everything_the_transaction_did(void **state)
     f->ops->rollback(tx);
 }
 
+static void
+maintenance_makes_room_for_new_months_and_can_run_again(void **state)
+{
+    struct fixture *f = *state;
+    struct store_notification got;
+    struct store_tx *tx;
+    struct error err = {0};
+    int64_t later = f->now + 400LL * 86400 * 1000000, id = 0;
+    uint8_t doc[32];
+
+    OK(store_maintain(f->s, later, ERR(e_)));
+    OK(store_maintain(f->s, later, ERR(e_)));
+    tx = begin(f, STORE_TX_WRITE);
+    put_blob(f, tx, "oficio", doc);
+    add_notifications(f, tx, add_particular(f, tx, "UUU010101UUU"), 1, later, doc, &id);
+    commit(f, tx);
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->notification_get(tx, id, &got, ERR(e_)));
+    assert_true(got.created_at == later);
+    f->ops->rollback(tx);
+    (void)err;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1041,6 +1064,7 @@ main(int argc, char **argv)
         T(challenges_are_single_use_and_sessions_expire),
         T(staff_tokens_and_the_calendar),
         T(rollback_discards_everything_the_transaction_did),
+        T(maintenance_makes_room_for_new_months_and_can_run_again),
 #undef T
     };
     char url[512], dir[256];

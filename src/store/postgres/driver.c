@@ -298,14 +298,14 @@ pg_migration_lock(void *p, struct error *err)
 }
 
 static int
-pg_after_migrate(struct store__db *db, void *p, struct error *err)
+pg_maintain(struct store__db *db, void *p, int64_t now, struct error *err)
 {
     char sql[160];
 
     /* Monthly partitions of notifications from last month to three ahead (storage.md). */
     (void)db;
     snprintf(sql, sizeof(sql), "SELECT buzon_ensure_partitions('notifications', %lld, 3)",
-             (long long)store__now_us());
+             (long long)now);
     return run_simple(p, sql, err);
 }
 
@@ -325,5 +325,5 @@ const struct store__driver store__postgres_driver = {
     .done = pg_done,
     .script = pg_script,
     .migration_lock = pg_migration_lock,
-    .after_migrate = pg_after_migrate,
+    .maintain = pg_maintain,
 };

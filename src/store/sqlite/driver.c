@@ -15,8 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { TX_BEGIN_READ, TX_BEGIN_WRITE, TX_COMMIT, TX_ROLLBACK, TX_N };
+
 struct conn {
     sqlite3 *db;
+    sqlite3_stmt *tx[TX_N]; /* transaction control, prepared once */
     sqlite3_stmt *stmts[STORE__MAX_QUERIES];
 };
 
@@ -70,6 +73,8 @@ sq_disconnect(void *p)
         return;
     for (int i = 0; i < STORE__MAX_QUERIES; i++)
         sqlite3_finalize(c->stmts[i]);
+    for (int i = 0; i < TX_N; i++)
+        sqlite3_finalize(c->tx[i]);
     sqlite3_close_v2(c->db);
     free(c);
 }
@@ -91,6 +96,11 @@ sq_connect(struct store__db *db, void **out, struct error *err)
         sqlite3_busy_timeout(c->db, (int)db->busy_timeout_ms);
         rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
     }
+    for (int i = 0; i < TX_N && rc == SQLITE_OK; i++) {
+        static const char *const sql[TX_N] = {"BEGIN DEFERRED", "BEGIN IMMEDIATE", "COMMIT",
+                                              "ROLLBACK"};
+        rc = sqlite3_prepare_v3(c->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &c->tx[i], NULL);
+    }
     if (rc != SQLITE_OK) {
         int status = map_error(c->db, rc, err);
         error_prefix(err, "no se pudo abrir la base de datos %s: ", db->target);
@@ -110,21 +120,30 @@ run_simple(struct conn *c, const char *sql, struct error *err)
 }
 
 static int
+step_tx(struct conn *c, int which, struct error *err)
+{
+    int rc = sqlite3_step(c->tx[which]);
+
+    sqlite3_reset(c->tx[which]);
+    return rc == SQLITE_DONE ? STORE_OK : map_error(c->db, rc, err);
+}
+
+static int
 sq_begin(void *p, enum store_tx_mode mode, struct error *err)
 {
     /* IMMEDIATE takes the write lock now, so that a writer waits at begin (busy timeout)
      * rather than failing at its first write after reading. */
-    return run_simple(p, mode == STORE_TX_READ ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE", err);
+    return step_tx(p, mode == STORE_TX_READ ? TX_BEGIN_READ : TX_BEGIN_WRITE, err);
 }
 
 static int
 sq_commit(void *p, struct error *err)
 {
     struct conn *c = p;
-    int rc = run_simple(c, "COMMIT", err);
+    int rc = step_tx(c, TX_COMMIT, err);
 
     if (rc != STORE_OK && !sqlite3_get_autocommit(c->db))
-        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        step_tx(c, TX_ROLLBACK, NULL);
     return rc;
 }
 
@@ -134,7 +153,7 @@ sq_rollback(void *p)
     struct conn *c = p;
 
     if (!sqlite3_get_autocommit(c->db))
-        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        step_tx(c, TX_ROLLBACK, NULL);
 }
 
 static int
@@ -295,5 +314,5 @@ const struct store__driver store__sqlite_driver = {
     .done = sq_done,
     .script = sq_script,
     .migration_lock = sq_migration_lock,
-    .after_migrate = NULL,
+    .maintain = NULL,
 };
