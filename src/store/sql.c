@@ -148,6 +148,9 @@ store__many(struct store_tx *tx, struct store__query *q, const struct store__arg
     }
     store__done(tx, rows);
     if (rc < 0) {
+        /* FIXME: heap members of the records already read (outbox payloads) leak when a
+         * later row fails; rare (SQLite buffers RETURNING rows, libpq reads all at once) and
+         * costs only memory, but a per-record cleanup callback would close it. */
         free(buf);
         return rc;
     }

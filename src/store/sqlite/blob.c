@@ -5,7 +5,10 @@
  * A file is written under a temporary name, fsynced, renamed to its final name and its
  * directory fsynced, all before the row that names it is inserted: a committed row therefore
  * always finds its content after a crash. A crash before the commit may leave a file no row
- * names; it is harmless (same content, same name) and a retention job may remove it.
+ * names; it is harmless (same content, same name).
+ *
+ * FIXME: no job removes unnamed files or leftover temporary ".hex.XXXXXX" files yet; they
+ * cost only disk, and the retention job of design.md section 5 is where it belongs.
  */
 #include "store/impl.h"
 
