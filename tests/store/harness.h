@@ -2,8 +2,9 @@
  * harness.h - what the store tests share: a fresh store of the backend under test.
  *
  * The backend is the first argument of the test program ("sqlite" or "postgresql"). SQLite
- * gets a new temporary directory; PostgreSQL a new database on the server whose URL is in
- * BUZON_TEST_PG_URL (scripts/services.sh starts one), created with psql.
+ * gets a new temporary directory; PostgreSQL a new schema (named in the URL's search_path) on
+ * the server whose URL is in BUZON_TEST_PG_URL (scripts/services.sh starts one), made with
+ * psql.
  */
 #ifndef BUZON_TESTS_STORE_HARNESS_H
 #define BUZON_TESTS_STORE_HARNESS_H
