@@ -19,6 +19,7 @@
 
 struct conn {
     PGconn *pg;
+    const char *pending_begin; /* BEGIN not sent yet: it goes with the first statement */
     bool prepared[STORE__MAX_QUERIES];
 };
 
@@ -135,19 +136,39 @@ pg_begin(void *p, enum store_tx_mode mode, struct error *err)
     struct conn *c = p;
 
     /* A connection the server dropped is reopened here, before any work depends on it. */
+    (void)err;
     if (PQstatus(c->pg) != CONNECTION_OK) {
         PQreset(c->pg);
         memset(c->prepared, 0, sizeof(c->prepared));
     }
-    return run_simple(c, sql[mode], err);
+
+    /* Sent in one pipeline with the first statement: a round trip less per transaction. */
+    c->pending_begin = sql[mode];
+    return STORE_OK;
+}
+
+/* Send a BEGIN still pending on its own (before scripts and locks). */
+static int
+flush_begin(struct conn *c, struct error *err)
+{
+    const char *begin = c->pending_begin;
+
+    c->pending_begin = NULL;
+    return begin != NULL ? run_simple(c, begin, err) : STORE_OK;
 }
 
 static int
 pg_commit(void *p, struct error *err)
 {
     struct conn *c = p;
-    PGresult *res = PQexec(c->pg, "COMMIT");
+    PGresult *res;
     int rc = STORE_OK;
+
+    if (c->pending_begin != NULL) {
+        c->pending_begin = NULL; /* nothing was done: nothing to commit */
+        return STORE_OK;
+    }
+    res = PQexec(c->pg, "COMMIT");
 
     /* COMMIT of an aborted transaction "succeeds" with the tag ROLLBACK. */
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -165,6 +186,10 @@ pg_rollback(void *p)
 {
     struct conn *c = p;
 
+    if (c->pending_begin != NULL) {
+        c->pending_begin = NULL;
+        return;
+    }
     PQclear(PQexec(c->pg, "ROLLBACK"));
 }
 
@@ -187,6 +212,48 @@ prepare(struct conn *c, struct store__query *q, int n_args, char *name, size_t n
         c->prepared[id] = true;
     PQclear(res);
     return rc;
+}
+
+/* Drain the results of one pipelined query up to its NULL; return the first, cleared others. */
+static PGresult *
+take_result(PGconn *pg)
+{
+    PGresult *first = PQgetResult(pg), *more;
+
+    while (first != NULL && (more = PQgetResult(pg)) != NULL)
+        PQclear(more);
+    return first;
+}
+
+/* The pending BEGIN and the statement in one pipeline (libpq pipeline mode, PostgreSQL 14+
+ * client): one round trip for both. Returns the statement's result, or BEGIN's on failure. */
+static PGresult *
+exec_with_begin(struct conn *c, const char *name, int n_args, const char *const *values,
+                const int *lengths, const int *formats)
+{
+    const char *begin = c->pending_begin;
+    PGresult *b, *res, *sync;
+
+    c->pending_begin = NULL;
+    if (PQenterPipelineMode(c->pg) != 1 ||
+        PQsendQueryParams(c->pg, begin, 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+        PQsendQueryPrepared(c->pg, name, n_args, values, lengths, formats, 0) != 1 ||
+        PQpipelineSync(c->pg) != 1) {
+        PQexitPipelineMode(c->pg);
+        return NULL;
+    }
+    b = take_result(c->pg);
+    res = take_result(c->pg);
+    sync = PQgetResult(c->pg); /* PGRES_PIPELINE_SYNC */
+    PQclear(sync);
+    PQexitPipelineMode(c->pg);
+
+    if (PQresultStatus(b) != PGRES_COMMAND_OK) {
+        PQclear(res);
+        return b;
+    }
+    PQclear(b);
+    return res;
 }
 
 static int
@@ -218,7 +285,10 @@ pg_exec(void *p, struct store__query *q, const struct store__arg *args, int n_ar
         }
     }
 
-    res = PQexecPrepared(c->pg, name, n_args, values, lengths, formats, 0);
+    if (c->pending_begin != NULL)
+        res = exec_with_begin(c, name, n_args, values, lengths, formats);
+    else
+        res = PQexecPrepared(c->pg, name, n_args, values, lengths, formats, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = map_error(c->pg, res, err);
         PQclear(res);
@@ -287,14 +357,18 @@ pg_done(struct store__rows *r)
 static int
 pg_script(void *p, const char *sql, struct error *err)
 {
-    return run_simple(p, sql, err);
+    int rc = flush_begin(p, err);
+
+    return rc != STORE_OK ? rc : run_simple(p, sql, err);
 }
 
 static int
 pg_migration_lock(void *p, struct error *err)
 {
     /* Several nodes may start at once: one migrates, the others wait and then see it done. */
-    return run_simple(p, "SELECT pg_advisory_xact_lock(2024071501)", err);
+    int rc = flush_begin(p, err);
+
+    return rc != STORE_OK ? rc : run_simple(p, "SELECT pg_advisory_xact_lock(2024071501)", err);
 }
 
 static int
