@@ -154,7 +154,8 @@ BEGIN
             EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)',
                 part, tbl,
                 (extract(epoch FROM lo AT TIME ZONE 'UTC') * 1000000)::BIGINT,
-                (extract(epoch FROM (lo + INTERVAL '1 month') AT TIME ZONE 'UTC') * 1000000)::BIGINT);
+                (extract(epoch FROM (lo + INTERVAL '1 month') AT TIME ZONE 'UTC')
+                    * 1000000)::BIGINT);
             made := made + 1;
         EXCEPTION WHEN check_violation OR duplicate_table THEN
             NULL;
