@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1038,6 +1039,75 @@ maintenance_makes_room_for_new_months_and_can_run_again(void **state)
     (void)err;
 }
 
+enum { N_THREADS = 4, N_APPENDS = 15 };
+
+struct appender {
+    struct fixture *f;
+    int thread, done;
+};
+
+static int
+append_one(struct store_tx *tx, void *arg, struct error *err)
+{
+    struct appender *a = arg;
+    uint8_t leaf[32] = {0};
+    int64_t idx = 0;
+
+    leaf[0] = (uint8_t)a->thread;
+    leaf[1] = (uint8_t)a->done;
+    return store_tx_store(tx)->ops->merkle_append(tx, leaf, 0, &idx, err);
+}
+
+static void *
+appender_main(void *arg)
+{
+    struct appender *a = arg;
+
+    while (a->done < N_APPENDS) {
+        struct error err = {0};
+        int rc = store_run(a->f->s, STORE_TX_WRITE, append_one, a, &err);
+        if (rc == STORE_OK)
+            a->done++;
+        else if (rc != STORE_CONFLICT)
+            return NULL; /* the main thread sees done < N_APPENDS */
+    }
+    return NULL;
+}
+
+static void
+concurrent_appends_to_the_log_get_dense_distinct_indexes(void **state)
+{
+    struct fixture *f = *state;
+    struct appender a[N_THREADS];
+    pthread_t th[N_THREADS];
+    uint8_t leaves[N_THREADS * N_APPENDS][32];
+    bool seen[N_THREADS][N_APPENDS] = {{false}};
+    struct store_tx *tx;
+    int64_t size = 0;
+    size_t n = 0;
+
+    for (int i = 0; i < N_THREADS; i++) {
+        a[i] = (struct appender){f, i, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, appender_main, &a[i]), 0);
+    }
+    for (int i = 0; i < N_THREADS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(a[i].done, N_APPENDS);
+    }
+
+    /* Every append is there exactly once, at indexes 0..N-1 with no gap. */
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->merkle_size(tx, &size, ERR(e_)));
+    assert_int_equal(size, N_THREADS * N_APPENDS);
+    OK(f->ops->merkle_leaves(tx, 0, N_THREADS * N_APPENDS, leaves, &n, ERR(e_)));
+    assert_int_equal(n, N_THREADS * N_APPENDS);
+    for (size_t i = 0; i < n; i++) {
+        assert_false(seen[leaves[i][0]][leaves[i][1]]);
+        seen[leaves[i][0]][leaves[i][1]] = true;
+    }
+    f->ops->rollback(tx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1065,6 +1135,7 @@ main(int argc, char **argv)
         T(staff_tokens_and_the_calendar),
         T(rollback_discards_everything_the_transaction_did),
         T(maintenance_makes_room_for_new_months_and_can_run_again),
+        T(concurrent_appends_to_the_log_get_dense_distinct_indexes),
 #undef T
     };
     char url[512], dir[256];
