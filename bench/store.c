@@ -261,7 +261,8 @@ store_reads(struct store *s, long n, long mailboxes)
 {
     double *lat = malloc((size_t)n * sizeof(*lat));
 
-    for (long i = 0; i < n; i++) {
+    /* A tenth more, untimed first, as a running server's cache would be warm. */
+    for (long i = -n / 10; i < n; i++) {
         struct store_notification *page = NULL;
         struct store_tx *tx = NULL;
         struct error err = {0};
@@ -273,7 +274,8 @@ store_reads(struct store *s, long n, long mailboxes)
                 STORE_OK)
             die("page", &err);
         s->ops->rollback(tx);
-        lat[i] = now_s() - t0;
+        if (i >= 0)
+            lat[i] = now_s() - t0;
         free(page);
     }
     report_latency("store (begin+page+end)", lat, n);

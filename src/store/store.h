@@ -642,8 +642,10 @@ struct store_options {
 /*
  * Open the store at opts->url (in). Refuses a database whose schema is newer than this program
  * ("store_schema_too_new") and, unless opts->migrate, one that is older ("store_schema_old").
- * Returns 0 and *out (caller closes with store_close), or STORE_ERROR/STORE_INVALID with err.
- * *applied (out, may be NULL) counts the migrations applied.
+ * Returns 0 and *out (caller closes with store_close); STORE_INVALID for a URL of no known
+ * kind; STORE_CONFLICT when SQLite's write lock stayed busy past the busy timeout; otherwise
+ * STORE_ERROR; err filled. *applied (out, may be NULL) counts the migrations applied. After
+ * migrating it runs store_maintain once.
  */
 int store_open(const struct store_options *opts, struct store **out, int *applied,
                struct error *err);
