@@ -56,4 +56,19 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = run("migrate", "--data-dir", data, env={"BUZON_STORE_URL": "mysql://x"})
     check("a store URL of an unknown kind is refused", rc != 0 and "store.url" in err, err)
 
+# The same on PostgreSQL when scripts/services.sh started one: a fresh schema of its own.
+pg = os.environ.get("BUZON_TEST_PG_URL")
+if pg:
+    schema = f"cli_migrate_{os.getpid()}"
+    subprocess.run(["psql", "-q", "-X", pg, "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE",
+                    "-c", f"CREATE SCHEMA {schema}"], check=True,
+                   env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
+    url = f"{pg}?options=-csearch_path%3D{schema}"
+    rc, out, err = run("migrate", env={"BUZON_STORE_URL": url})
+    check("migrate on PostgreSQL applies the migrations", rc == 0 and
+          "(1 migraciones aplicadas)" in out, out + err)
+    rc, out, err = run("migrate", env={"BUZON_STORE_URL": url})
+    check("migrate again on PostgreSQL applies nothing", rc == 0 and
+          "(0 migraciones aplicadas)" in out, out + err)
+
 finish()
