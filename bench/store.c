@@ -252,8 +252,9 @@ report_latency(const char *who, double *v, long n)
     qsort(v, (size_t)n, sizeof(*v), cmp_double);
     for (long i = 0; i < n; i++)
         sum += v[i];
-    printf("  %-28s p50 %7.3f ms  p99 %7.3f ms  mean %7.3f ms  (%ld pages)\n", who, v[n / 2] * 1e3,
-           v[(n * 99) / 100] * 1e3, sum / (double)n * 1e3, n);
+    printf("  %-28s p50 %6.3f  p90 %6.3f  p99 %6.3f  p99.9 %6.3f  mean %6.3f ms (%ld pages)\n", who,
+           v[n / 2] * 1e3, v[(n * 9) / 10] * 1e3, v[(n * 99) / 100] * 1e3,
+           v[(n * 999) / 1000] * 1e3, sum / (double)n * 1e3, n);
 }
 
 static void
