@@ -63,15 +63,19 @@ harness_fresh(const char *backend, const char *name, char *url, size_t url_size,
     {
         const char *server = getenv("BUZON_TEST_PG_URL");
         char schema[128], drop[192], create[192];
-        if (server == NULL || server[0] == '\0')
+        if (server == NULL || server[0] == '\0') {
+            harness_cleanup(dir);
             return -1;
+        }
         snprintf(schema, sizeof(schema), "buzon_%s_%d", name, (int)getpid());
         snprintf(drop, sizeof(drop), "DROP SCHEMA IF EXISTS %s CASCADE", schema);
         snprintf(create, sizeof(create), "CREATE SCHEMA %s", schema);
         const char *const argv[] = {"psql", "-q", "-X",   "-v", "ON_ERROR_STOP=1", server, "-c",
                                     drop,   "-c", create, NULL};
-        if (run(argv) != 0)
+        if (run(argv) != 0) {
+            harness_cleanup(dir);
             return -1;
+        }
         return pg_url_with_schema(server, schema, url, url_size);
     }
 }
