@@ -35,6 +35,10 @@ const struct config_key config_schema[] = {
      "Storage backend: sqlite:PATH (relative to data_dir) or postgresql://..."},
     {"store", "migrate_on_start", CONFIG_BOOL, "true", 0, 0, NULL,
      "Apply pending schema migrations when the server starts."},
+    {"store", "pool_size", CONFIG_INT, "8", 1, 256, NULL,
+     "Database connections kept open; each transaction in flight holds one."},
+    {"store", "busy_timeout_ms", CONFIG_INT, "5000", 1, 600000, NULL,
+     "SQLite: milliseconds a writer waits for the write lock before reporting a conflict."},
 
     /* [deliver] */
     {"deliver", "smtp_url", CONFIG_STRING, "", 0, 512, NULL,

@@ -10,5 +10,6 @@ int cli_ident(int argc, char **argv);
 int cli_clock(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_efirma(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
 
 #endif

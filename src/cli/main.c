@@ -13,6 +13,7 @@ const struct cli_command cli_commands[] = {
     {"clock", "reloj legal: días hábiles, zonas, acuses, notificaciones y plazos", cli_clock},
     {"verify", "comprueba sin conexión un acuse sellado o dos cabezas del árbol", cli_verify},
     {"efirma", "revisa certificados de e.firma, firma y verifica cadenas", cli_efirma},
+    {"migrate", "aplica las migraciones pendientes del esquema de la base de datos", cli_migrate},
     {NULL, NULL, NULL},
 };
 

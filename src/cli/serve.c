@@ -1,6 +1,7 @@
 /* serve.c - `buzon serve`: run the HTTP server until SIGINT or SIGTERM. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/storecfg.h"
 
 #include "base/log.h"
 #include "core/mem.h"
@@ -139,12 +140,13 @@ cli_serve(int argc, char **argv)
     struct http_service *svc = NULL;
     bool print_routes = false;
     struct http_server *srv = NULL;
+    struct store *store = NULL;
     struct config *cfg = NULL;
     struct error err = {0};
     enum log_level lvl = LOG_INFO;
     char host[256];
     sigset_t set;
-    int opt, rc = CLI_FAIL;
+    int opt, applied = 0, rc = CLI_FAIL;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -209,6 +211,15 @@ cli_serve(int argc, char **argv)
         goto out;
     }
 
+    /* The store first: a schema newer than this program, or an old one with
+     * store.migrate_on_start off, stops start-up before anything is served. */
+    if (cli_store_open(cfg, config_bool(cfg, "store", "migrate_on_start"), &store, &applied,
+                       &err) != STORE_OK) {
+        log_error("store_failed", LOG_STR("code", err.code), LOG_STR("detail", err.detail));
+        rc = cli_error_from(CLI_FAIL, &err);
+        goto out;
+    }
+
     /* Block the signals before threads start so that only sigwait below receives them. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -229,7 +240,8 @@ cli_serve(int argc, char **argv)
     }
 
     log_info("serve_started", LOG_STR("host", host), LOG_INT("port", http_server_port(srv)),
-             LOG_STR("data_dir", config_str(cfg, "server", "data_dir")));
+             LOG_STR("data_dir", config_str(cfg, "server", "data_dir")),
+             LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied));
     printf("Buzón IMSS escuchando en http://%s%s%s:%u/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", http_server_port(srv));
     fflush(stdout);
@@ -246,6 +258,7 @@ cli_serve(int argc, char **argv)
 
 out:
     http_service_free(svc);
+    store_close(store);
     config_free(cfg);
     return rc;
 }

@@ -1,0 +1,309 @@
+/* ops_evidence.c - receipts, the Merkle log and its tree heads, audit events, the outbox. */
+#include "store/impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+read_id(struct store_tx *tx, struct store__rows *r, void *out)
+{
+    *(int64_t *)out = store__i64(tx, r, 0);
+}
+
+static struct store__query q_receipt_insert = STORE__QUERY(
+    "INSERT INTO receipts (folio, kind, rfc, subject_id, issued_at, legal_at, cadena, sello, "
+    "cert_number, leaf_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
+
+static int
+receipt_insert(struct store_tx *tx, struct store_receipt *r, struct error *err)
+{
+    struct store__arg args[] = {
+        SA_TEXT(r->folio),       SA_I64(r->kind),
+        SA_TEXT(r->rfc),         SA_I64(r->subject_id),
+        SA_I64(r->issued_at),    SA_I64(r->legal_at),
+        SA_TEXT(r->cadena),      SA_TEXT(r->sello),
+        SA_TEXT(r->cert_number), r->leaf_index < 0 ? SA_NULL : SA_I64(r->leaf_index)};
+    int rc = STORE__CHECK(tx, r, folio, err);
+
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, r, rfc, err);
+    if (rc == STORE_OK)
+        rc = store__check_heap(tx, "cadena", r->cadena, true, err);
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, r, sello, err);
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, r, cert_number, err);
+    if (rc != STORE_OK)
+        return rc;
+    return store__fail(tx, store__one(tx, &q_receipt_insert, args, 10, read_id, &r->id, err));
+}
+
+static void
+read_receipt(struct store_tx *tx, struct store__rows *r, void *out)
+{
+    struct store_receipt *rc = out;
+
+    rc->id = store__i64(tx, r, 0);
+    store__text(tx, r, 1, rc->folio, sizeof(rc->folio));
+    rc->kind = (enum store_receipt_kind)store__i64(tx, r, 2);
+    store__text(tx, r, 3, rc->rfc, sizeof(rc->rfc));
+    rc->subject_id = store__i64(tx, r, 4);
+    rc->issued_at = store__i64(tx, r, 5);
+    rc->legal_at = store__i64(tx, r, 6);
+    rc->cadena = store__strdup(tx, r, 7);
+    store__text(tx, r, 8, rc->sello, sizeof(rc->sello));
+    store__text(tx, r, 9, rc->cert_number, sizeof(rc->cert_number));
+    rc->leaf_index = tx->db->drv->is_null(r, 10) ? -1 : store__i64(tx, r, 10);
+}
+
+static struct store__query q_receipt_get = STORE__QUERY(
+    "SELECT id, folio, kind, rfc, subject_id, issued_at, legal_at, cadena, sello, cert_number, "
+    "leaf_index FROM receipts WHERE folio = $1");
+
+static int
+receipt_get(struct store_tx *tx, const char *folio, struct store_receipt *out, struct error *err)
+{
+    struct store__arg args[] = {SA_TEXT(folio)};
+
+    memset(out, 0, sizeof(*out));
+    return store__one(tx, &q_receipt_get, args, 1, read_receipt, out, err);
+}
+
+/* The one merkle_state row serializes appenders: in PostgreSQL the row lock makes concurrent
+ * appends wait (or fail with a serialization conflict and run again), so indexes are dense. */
+static struct store__query q_merkle_next =
+    STORE__QUERY("UPDATE merkle_state SET size = size + 1 WHERE id = 1 RETURNING size - 1");
+static struct store__query q_merkle_insert =
+    STORE__QUERY("INSERT INTO merkle_leaves (idx, leaf_hash, receipt_id) VALUES ($1, $2, $3)");
+static struct store__query q_receipt_leaf = STORE__QUERY(
+    "UPDATE receipts SET leaf_index = $2 WHERE id = $1 AND leaf_index IS NULL RETURNING id");
+
+static int
+merkle_append(struct store_tx *tx, const uint8_t leaf_hash[STORE_HASH_LEN], int64_t receipt_id,
+              int64_t *index, struct error *err)
+{
+    int rc = store__fail(tx, store__one(tx, &q_merkle_next, NULL, 0, read_id, index, err));
+
+    if (rc == STORE_OK) {
+        struct store__arg args[] = {SA_I64(*index), SA_BLOB(leaf_hash, STORE_HASH_LEN),
+                                    SA_I64N(receipt_id)};
+        rc = store__exec(tx, &q_merkle_insert, args, 3, err);
+    }
+    if (rc == STORE_OK && receipt_id != 0) {
+        struct store__arg args[] = {SA_I64(receipt_id), SA_I64(*index)};
+        rc = store__one(tx, &q_receipt_leaf, args, 2, NULL, NULL, err);
+        if (rc == STORE_NOT_FOUND)
+            rc = store__invalid(tx, err, "store_foreign_key",
+                                "el acuse no existe o ya está en el registro de transparencia");
+    }
+    return rc;
+}
+
+static struct store__query q_merkle_size =
+    STORE__QUERY("SELECT size FROM merkle_state WHERE id = 1");
+
+static int
+merkle_size(struct store_tx *tx, int64_t *size, struct error *err)
+{
+    *size = 0;
+    return store__fail(tx, store__one(tx, &q_merkle_size, NULL, 0, read_id, size, err));
+}
+
+static struct store__query q_merkle_leaves =
+    STORE__QUERY("SELECT leaf_hash FROM merkle_leaves WHERE idx >= $1 ORDER BY idx LIMIT $2");
+
+static int
+merkle_leaves(struct store_tx *tx, int64_t from, size_t count, uint8_t (*hashes)[STORE_HASH_LEN],
+              size_t *n, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(from), SA_I64(count)};
+    struct store__rows *rows = NULL;
+    int rc = store__query(tx, &q_merkle_leaves, args, 2, &rows, err);
+
+    *n = 0;
+    while (rc == STORE_OK && *n < count && (rc = store__next(tx, rows, err)) == 1) {
+        store__hash(tx, rows, 0, hashes[*n]);
+        (*n)++;
+        rc = STORE_OK;
+    }
+    store__done(tx, rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+static struct store__query q_sth_insert =
+    STORE__QUERY("INSERT INTO tree_heads (tree_size, root_hash, signed_at, signature, cert_number) "
+                 "VALUES ($1, $2, $3, $4, $5)");
+static struct store__query q_sth_latest =
+    STORE__QUERY("SELECT tree_size, root_hash, signed_at, signature, cert_number FROM tree_heads "
+                 "ORDER BY tree_size DESC LIMIT 1");
+
+static int
+tree_head_insert(struct store_tx *tx, const struct store_tree_head *h, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(h->tree_size), SA_BLOB(h->root_hash, STORE_HASH_LEN),
+                                SA_I64(h->signed_at), SA_TEXT(h->signature),
+                                SA_TEXT(h->cert_number)};
+    int rc = STORE__CHECK(tx, h, signature, err);
+
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, h, cert_number, err);
+    return rc != STORE_OK ? rc : store__exec(tx, &q_sth_insert, args, 5, err);
+}
+
+static void
+read_sth(struct store_tx *tx, struct store__rows *r, void *out)
+{
+    struct store_tree_head *h = out;
+
+    h->tree_size = store__i64(tx, r, 0);
+    store__hash(tx, r, 1, h->root_hash);
+    h->signed_at = store__i64(tx, r, 2);
+    store__text(tx, r, 3, h->signature, sizeof(h->signature));
+    store__text(tx, r, 4, h->cert_number, sizeof(h->cert_number));
+}
+
+static int
+tree_head_latest(struct store_tx *tx, struct store_tree_head *out, struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    return store__one(tx, &q_sth_latest, NULL, 0, read_sth, out, err);
+}
+
+static struct store__query q_audit_insert =
+    STORE__QUERY("INSERT INTO audit_events (at, actor_kind, actor_id, action, subject, rfc_hash, "
+                 "request_id, detail_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id");
+
+static int
+audit_insert(struct store_tx *tx, struct store_audit_event *e, struct error *err)
+{
+    struct store__arg args[] = {
+        SA_I64(e->at),           SA_I64(e->actor_kind),
+        SA_I64N(e->actor_id),    SA_TEXT(e->action),
+        SA_TEXT(e->subject),     SA_TEXTN(e->rfc_hash),
+        SA_TEXTN(e->request_id), e->detail_json != NULL ? SA_TEXT(e->detail_json) : SA_NULL};
+    int rc = STORE__CHECK(tx, e, action, err);
+
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, e, subject, err);
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, e, rfc_hash, err);
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, e, request_id, err);
+    if (rc == STORE_OK)
+        rc = store__check_heap(tx, "detail_json", e->detail_json, false, err);
+    if (rc != STORE_OK)
+        return rc;
+    return store__fail(tx, store__one(tx, &q_audit_insert, args, 8, read_id, &e->id, err));
+}
+
+#define OUTBOX_COLS                                                                      \
+    "id, idempotency_key, channel, address, payload, state, attempts, next_attempt_at, " \
+    "created_at, sent_at, provider_reply"
+
+static void
+read_outbox(struct store_tx *tx, struct store__rows *r, void *out)
+{
+    struct store_outbox *o = out;
+
+    o->id = store__i64(tx, r, 0);
+    store__text(tx, r, 1, o->idempotency_key, sizeof(o->idempotency_key));
+    o->channel = (enum store_channel)store__i64(tx, r, 2);
+    store__text(tx, r, 3, o->address, sizeof(o->address));
+    o->payload = store__strdup(tx, r, 4);
+    o->state = (enum store_outbox_state)store__i64(tx, r, 5);
+    o->attempts = (int32_t)store__i64(tx, r, 6);
+    o->next_attempt_at = store__i64(tx, r, 7);
+    o->created_at = store__i64(tx, r, 8);
+    o->sent_at = store__i64(tx, r, 9);
+    store__text(tx, r, 10, o->provider_reply, sizeof(o->provider_reply));
+}
+
+/* ON CONFLICT DO NOTHING: a second enqueue with the same key neither fails the transaction
+ * nor sends twice; no row comes back then. */
+static struct store__query q_outbox_insert =
+    STORE__QUERY("INSERT INTO outbox (idempotency_key, channel, address, payload, state, attempts, "
+                 "next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 0, 0, $5, $6) "
+                 "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id");
+
+static int
+outbox_enqueue(struct store_tx *tx, struct store_outbox *o, bool *created, struct error *err)
+{
+    struct store__arg args[] = {SA_TEXT(o->idempotency_key), SA_I64(o->channel),
+                                SA_TEXT(o->address),         SA_TEXT(o->payload),
+                                SA_I64(o->next_attempt_at),  SA_I64(o->created_at)};
+    int rc = STORE__CHECK(tx, o, idempotency_key, err);
+
+    *created = false;
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, o, address, err);
+    if (rc == STORE_OK)
+        rc = store__check_heap(tx, "payload", o->payload, true, err);
+    if (rc != STORE_OK)
+        return rc;
+
+    rc = store__one(tx, &q_outbox_insert, args, 6, read_id, &o->id, err);
+    if (rc == STORE_NOT_FOUND) {
+        error_clear(err);
+        return STORE_OK;
+    }
+    *created = rc == STORE_OK;
+    return rc;
+}
+
+/* A message SENDING whose lease ran out is taken again: its worker died mid-send. The channel
+ * carries the idempotency key so that a provider can drop a duplicate (design.md section 9). */
+static struct store__query q_outbox_claim = STORE__QUERY2(
+    "UPDATE outbox SET state = 1, attempts = attempts + 1, next_attempt_at = $2 "
+    "WHERE id IN (SELECT id FROM outbox WHERE state IN (0, 1) AND next_attempt_at <= $1 "
+    "ORDER BY next_attempt_at LIMIT $3) RETURNING " OUTBOX_COLS,
+    "UPDATE outbox SET state = 1, attempts = attempts + 1, next_attempt_at = $2 "
+    "WHERE id IN (SELECT id FROM outbox WHERE state IN (0, 1) AND next_attempt_at <= $1 "
+    "ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " OUTBOX_COLS);
+
+static int
+outbox_claim(struct store_tx *tx, int64_t now, int64_t lease_until, size_t limit,
+             struct store_outbox **items, size_t *n, struct error *err)
+{
+    struct store__arg args[3];
+
+    if (limit == 0 || limit > STORE_PAGE_MAX)
+        limit = STORE_PAGE_MAX;
+    args[0] = SA_I64(now);
+    args[1] = SA_I64(lease_until);
+    args[2] = SA_I64(limit);
+    return store__many(tx, &q_outbox_claim, args, 3, read_outbox, sizeof(**items), limit,
+                       (void **)items, n, err);
+}
+
+static struct store__query q_outbox_finish = STORE__QUERY(
+    "UPDATE outbox SET state = $2, next_attempt_at = $3, sent_at = $4, provider_reply = $5 "
+    "WHERE id = $1 RETURNING id");
+
+static int
+outbox_finish(struct store_tx *tx, int64_t id, enum store_outbox_state st, int64_t next_attempt_at,
+              int64_t sent_at, const char *reply, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(id), SA_I64(st), SA_I64(next_attempt_at), SA_I64N(sent_at),
+                                reply != NULL ? SA_TEXT(reply) : SA_NULL};
+
+    if (reply != NULL && strnlen(reply, STORE_REPLY_MAX + 1) > STORE_REPLY_MAX)
+        return store__invalid(tx, err, "store_too_long",
+                              "la respuesta del proveedor excede %d caracteres", STORE_REPLY_MAX);
+    return store__one(tx, &q_outbox_finish, args, 5, NULL, NULL, err);
+}
+
+void
+store__ops_evidence(struct store_ops *ops)
+{
+    ops->receipt_insert = receipt_insert;
+    ops->receipt_get = receipt_get;
+    ops->merkle_append = merkle_append;
+    ops->merkle_size = merkle_size;
+    ops->merkle_leaves = merkle_leaves;
+    ops->tree_head_insert = tree_head_insert;
+    ops->tree_head_latest = tree_head_latest;
+    ops->audit_insert = audit_insert;
+    ops->outbox_enqueue = outbox_enqueue;
+    ops->outbox_claim = outbox_claim;
+    ops->outbox_finish = outbox_finish;
+}
