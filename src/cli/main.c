@@ -5,6 +5,7 @@
 #include "buzon_version.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 const struct cli_command cli_commands[] = {
@@ -39,6 +40,9 @@ usage(FILE *out)
 int
 main(int argc, char **argv)
 {
+    /* Everything buzon writes (databases, blobs, keys, receipts) is private to its user. */
+    umask(077);
+
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;
