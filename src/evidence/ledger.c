@@ -425,6 +425,9 @@ sign_head(struct store_tx *tx, struct head_job *j, struct error *err)
         memcpy(j->row.signature, sth.signature, strlen(sth.signature) + 1);
         memcpy(j->row.cert_number, number, strlen(number) + 1);
         rc = j->l->st->ops->tree_head_insert(tx, &j->row, err);
+        /* Another node signed this size first: run again, and its head is the latest. */
+        if (rc == STORE_DUPLICATE)
+            rc = STORE_CONFLICT;
     } else
         error_set(err, "store_too_long", "la firma de la cabeza del árbol excede el almacén");
     merkle_tree_head_cleanup(&sth);
