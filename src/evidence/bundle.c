@@ -491,3 +491,39 @@ evidence_tree_head_file_cleanup(struct evidence_tree_head_file *f)
     free(f->proof);
     memset(f, 0, sizeof(*f));
 }
+
+int
+evidence__receipt_json(const struct evidence_receipt *r, char **json, struct error *err)
+{
+    static char none[] = "";
+    struct evidence_receipt copy = *r;
+    json_t *obj;
+
+    /* A receipt waiting for its seal has no seal certificate number yet. */
+    if (copy.seal_cert_number == NULL)
+        copy.seal_cert_number = none;
+    obj = receipt_json(&copy);
+    *json = obj != NULL ? json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(obj);
+    if (*json == NULL)
+        return error_set(err, "bundle_format", "no se pudo formar el JSON del acuse");
+    return 0;
+}
+
+int
+evidence__receipt_parse(const char *text, struct evidence_receipt *r, struct error *err)
+{
+    json_error_t jerr;
+    json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+    int rc;
+
+    memset(r, 0, sizeof(*r));
+    if (root == NULL)
+        return error_set(err, "bundle_json", "el acuse pendiente no es JSON válido (%s)",
+                         jerr.text);
+    rc = parse_receipt(root, r, err);
+    json_decref(root);
+    if (rc != 0)
+        evidence_receipt_cleanup(r);
+    return rc;
+}

@@ -90,4 +90,14 @@ void evidence_tree_head_file_cleanup(struct evidence_tree_head_file *f);
  */
 bool evidence__base64_canonical(const char *text);
 
+/*
+ * The fields of r (in) as the "receipt" member of a bundle, compact, into *json
+ * (out, heap, caller frees); a receipt not sealed yet may lack its folio and
+ * seal certificate number. evidence__receipt_parse reads it back into r (out,
+ * cleanup with evidence_receipt_cleanup). Both return 0 or -1 with err
+ * ("bundle_json", "bundle_format"). For receipts pending their seal (ledger.h).
+ */
+int evidence__receipt_json(const struct evidence_receipt *r, char **json, struct error *err);
+int evidence__receipt_parse(const char *text, struct evidence_receipt *r, struct error *err);
+
 #endif

@@ -29,4 +29,13 @@ enum { EVIDENCE_CADENA_VERSION = 1 };
 int evidence_cadena_build(const struct evidence_receipt *r, char **out, size_t *len,
                           struct error *err);
 
+/*
+ * Read a version 1 cadena (in, NUL-terminated) back into r (out, initialised
+ * here; cleanup with evidence_receipt_cleanup): the fields of docs/receipts.md
+ * section 3, unescaped. Normalised whitespace stays normalised: building the
+ * cadena of r again gives the same bytes, which the function checks. Returns 0,
+ * or -1 with err "cadena_format" and r cleaned.
+ */
+int evidence_cadena_parse(const char *cadena, struct evidence_receipt *r, struct error *err);
+
 #endif

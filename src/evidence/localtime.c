@@ -6,6 +6,7 @@
  */
 #include "evidence/receipt.h"
 
+#include "core/civil.h"
 #include "core/tz.h"
 
 #include <pthread.h>
@@ -49,4 +50,25 @@ evidence__format_local(int64_t us, const char *zone, char *buf, size_t len)
     abs_off = offset < 0 ? -offset : offset;
     snprintf(buf, len, "%.2s/%.2s/%.4s %.8s (UTC%c%02d:%02d)", utc + 8, utc + 5, utc, utc + 11,
              offset < 0 ? '-' : '+', (int)(abs_off / 3600), (int)(abs_off / 60 % 60));
+}
+
+int
+evidence__issue_year(int64_t us)
+{
+    int64_t t = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+    const struct tz_zone *z = NULL;
+    struct error err;
+    int64_t days;
+    int y;
+
+    /* The year of issue is the year on the institute's clocks (Centro), not UTC's: a receipt
+     * sealed on 31 December at 20:00 in Mexico City is of that year. */
+    pthread_once(&db_once, open_db);
+    if (db != NULL)
+        z = tz_db_zone(db, "America/Mexico_City", &err);
+    if (z != NULL)
+        t = tz_to_local(z, t);
+    days = t >= 0 ? t / CIVIL_SEC_PER_DAY : (t - CIVIL_SEC_PER_DAY + 1) / CIVIL_SEC_PER_DAY;
+    civil_to_ymd((int32_t)days, &y, NULL, NULL);
+    return y;
 }

@@ -139,4 +139,8 @@ int evidence_utc_parse(const char *text, int64_t *us, struct error *err);
  */
 void evidence__format_local(int64_t us, const char *zone, char *buf, size_t len);
 
+/* The year of issue of a receipt sealed at us: the year in Centro time
+ * (America/Mexico_City), or in UTC when the zone database is missing. */
+int evidence__issue_year(int64_t us);
+
 #endif

@@ -141,6 +141,7 @@ store__db_init(struct store__db *db, const struct store__driver *drv,
     store__ops_notification(&db->ops);
     store__ops_publication(&db->ops);
     store__ops_evidence(&db->ops);
+    store__ops_log(&db->ops);
     store__ops_access(&db->ops);
     db->base.ops = &db->ops;
     return STORE_OK;

@@ -306,6 +306,17 @@ struct store_receipt {
     int64_t leaf_index; /* index in the Merkle log; -1 until appended */
 };
 
+/* An act committed whose receipt is not sealed yet (docs/receipts.md, "Sealing and the
+ * store"). request_json carries the receipt's fields as the evidence layer wrote them. */
+struct store_receipt_pending {
+    int64_t id;
+    enum store_receipt_kind kind;
+    int64_t subject_id;
+    int64_t legal_at;
+    int64_t created_at;
+    char *request_json; /* heap, up to STORE_TEXT_MAX; see ownership above */
+};
+
 /* A signed tree head of the Merkle log (RFC 9162 section 4.10). */
 struct store_tree_head {
     int64_t tree_size;
@@ -424,6 +435,9 @@ struct store_api_token {
 void store_filing_cleanup(struct store_filing *f);
 void store_communication_cleanup(struct store_communication *c);
 void store_receipt_cleanup(struct store_receipt *r);
+void store_receipt_pending_cleanup(struct store_receipt_pending *p);
+/* Free a list of n pending receipts (may be NULL) and their heap members. */
+void store_receipt_pending_list_free(struct store_receipt_pending *items, size_t n);
 void store_audit_event_cleanup(struct store_audit_event *e);
 void store_outbox_cleanup(struct store_outbox *o);
 /* Free a list of n outbox messages (may be NULL) and their heap members. */
@@ -621,6 +635,28 @@ struct store_ops {
     int (*api_token_get)(struct store_tx *tx, const uint8_t token_hash[STORE_HASH_LEN], int64_t now,
                          struct store_api_token *out, struct error *err);
     int (*api_token_revoke)(struct store_tx *tx, int64_t id, int64_t at, struct error *err);
+
+    /* Merkle log nodes above the leaves (level >= 1): the hash of the perfect subtree of
+     * 2^level leaves starting at leaf index << level. put: written once (a second put of the
+     * same node is STORE_DUPLICATE); get: STORE_NOT_FOUND when never written. Level 0 is the
+     * leaves themselves (merkle_append, merkle_leaves). */
+    int (*merkle_node_put)(struct store_tx *tx, unsigned level, int64_t index,
+                           const uint8_t hash[STORE_HASH_LEN], struct error *err);
+    int (*merkle_node_get)(struct store_tx *tx, unsigned level, int64_t index,
+                           uint8_t hash[STORE_HASH_LEN], struct error *err);
+
+    /* Folios: the next sequence number of year (2000..9999) into *seq (out), 0 for the
+     * year's first. Transactional: a rollback gives the number back, so folios are dense. */
+    int (*folio_next)(struct store_tx *tx, int year, int64_t *seq, struct error *err);
+
+    /* Receipts pending their seal. insert assigns p->id. list: the oldest first, at most
+     * limit (<= STORE_PAGE_MAX) with id > after_id (store_receipt_pending_list_free). delete:
+     * STORE_NOT_FOUND when already gone (another worker sealed it). */
+    int (*receipt_pending_insert)(struct store_tx *tx, struct store_receipt_pending *p,
+                                  struct error *err);
+    int (*receipt_pending_list)(struct store_tx *tx, int64_t after_id, size_t limit,
+                                struct store_receipt_pending **items, size_t *n, struct error *err);
+    int (*receipt_pending_delete)(struct store_tx *tx, int64_t id, struct error *err);
 };
 
 /* The public face of an open store: backends extend it. */

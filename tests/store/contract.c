@@ -853,6 +853,71 @@ receipts_enter_the_merkle_log_with_dense_indexes(void **state)
 }
 
 static void
+log_nodes_folios_and_pending_receipts_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    struct store_tx *tx = begin(f, STORE_TX_WRITE);
+    struct store_receipt_pending p = {.kind = STORE_RECEIPT_FILING, .subject_id = 7};
+    struct store_receipt_pending *items = NULL;
+    char request[] = "{\"tipo\":\"promocion_recibida\"}";
+    uint8_t h[32], got[32];
+    struct error err = {0};
+    int64_t seq = -1, first_id;
+    size_t n = 0;
+
+    memset(h, 0xab, sizeof(h));
+    OK(f->ops->merkle_node_put(tx, 3, 5, h, ERR(e_)));
+    OK(f->ops->merkle_node_get(tx, 3, 5, got, ERR(e_)));
+    assert_memory_equal(got, h, 32);
+    assert_int_equal(f->ops->merkle_node_get(tx, 3, 6, got, &err), STORE_NOT_FOUND);
+    OK(f->ops->folio_next(tx, 2026, &seq, ERR(e_)));
+    assert_int_equal(seq, 0);
+    OK(f->ops->folio_next(tx, 2026, &seq, ERR(e_)));
+    assert_int_equal(seq, 1);
+    OK(f->ops->folio_next(tx, 2027, &seq, ERR(e_)));
+    assert_int_equal(seq, 0);
+    p.legal_at = p.created_at = f->now;
+    p.request_json = request;
+    OK(f->ops->receipt_pending_insert(tx, &p, ERR(e_)));
+    first_id = p.id;
+    p.subject_id = 8;
+    OK(f->ops->receipt_pending_insert(tx, &p, ERR(e_)));
+    commit(f, tx);
+
+    /* A node is written once; a rolled-back folio number is handed out again. */
+    tx = begin(f, STORE_TX_WRITE);
+    assert_int_equal(f->ops->merkle_node_put(tx, 3, 5, h, &err), STORE_DUPLICATE);
+    f->ops->rollback(tx);
+    tx = begin(f, STORE_TX_WRITE);
+    assert_int_equal(f->ops->merkle_node_put(tx, 0, 5, h, &err), STORE_INVALID);
+    f->ops->rollback(tx);
+    tx = begin(f, STORE_TX_WRITE);
+    OK(f->ops->folio_next(tx, 2026, &seq, ERR(e_)));
+    assert_int_equal(seq, 2);
+    f->ops->rollback(tx);
+    tx = begin(f, STORE_TX_WRITE);
+    OK(f->ops->folio_next(tx, 2026, &seq, ERR(e_)));
+    assert_int_equal(seq, 2);
+    assert_int_equal(f->ops->folio_next(tx, 1999, &seq, &err), STORE_INVALID);
+    f->ops->rollback(tx);
+
+    tx = begin(f, STORE_TX_WRITE);
+    OK(f->ops->receipt_pending_list(tx, 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].id, first_id);
+    assert_int_equal(items[0].subject_id, 7);
+    assert_int_equal(items[1].subject_id, 8);
+    assert_string_equal(items[1].request_json, request);
+    store_receipt_pending_list_free(items, n);
+    OK(f->ops->receipt_pending_list(tx, first_id, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    store_receipt_pending_list_free(items, n);
+    OK(f->ops->receipt_pending_delete(tx, first_id, ERR(e_)));
+    assert_int_equal(f->ops->receipt_pending_delete(tx, first_id, &err), STORE_NOT_FOUND);
+    commit(f, tx);
+}
+
+static void
 the_outbox_sends_once_per_key_and_leases_its_claims(void **state)
 {
     struct fixture *f = *state;
@@ -1130,6 +1195,7 @@ main(int argc, char **argv)
         T(avisos_and_estrados_belong_to_their_notification),
         T(communications_documents_and_authorizations),
         T(receipts_enter_the_merkle_log_with_dense_indexes),
+        T(log_nodes_folios_and_pending_receipts_round_trip),
         T(the_outbox_sends_once_per_key_and_leases_its_claims),
         T(challenges_are_single_use_and_sessions_expire),
         T(staff_tokens_and_the_calendar),

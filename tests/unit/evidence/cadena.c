@@ -12,6 +12,7 @@
 #include "evidence/cadena.h"
 #include "evidence/receipt.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,67 @@ the_cadena_of_a_known_receipt_is_exactly_as_specified(void **state)
                         "1|escrito.pdf|"
                         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad||");
     assert_int_equal(len, strlen(cadena));
+    free(cadena);
+    evidence_receipt_cleanup(&r);
+}
+
+/* s with the first from replaced by to, heap. */
+static char *
+replace(const char *s, const char *from, const char *to)
+{
+    const char *at = strstr(s, from);
+    size_t len = strlen(s) + strlen(to) + 1;
+    char *out = malloc(len);
+
+    assert_non_null(at);
+    snprintf(out, len, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+    return out;
+}
+
+static void
+a_cadena_reads_back_into_the_fields_that_build_it(void **state)
+{
+    static const char *bad[] = {
+        "",
+        "||||",
+        "|1|x||",
+        "||2|2026-0000-010B-M||",
+        "||1|2026-0000-010B-M|no_existe||",
+        "||1|2026-0000-010B-M|promocion_recibida|A\\||",
+        NULL,
+    };
+    struct evidence_receipt r, back;
+    struct error err = {0};
+    char *cadena = NULL, *again = NULL;
+
+    (void)state;
+    filing(&r);
+    assert_int_equal(evidence_cadena_build(&r, &cadena, NULL, &err), 0);
+    assert_int_equal(evidence_cadena_parse(cadena, &back, &err), 0);
+    assert_string_equal(back.folio, r.folio);
+    assert_string_equal(back.rfc, r.rfc);
+    assert_string_equal(back.references[0].value, "Devolución de cuotas | pago\\2026");
+    assert_int_equal(back.instants[1].utc_us, r.instants[1].utc_us);
+    assert_memory_equal(back.documents[0].sha256, abc_sha, 32);
+    assert_int_equal(evidence_cadena_build(&back, &again, NULL, &err), 0);
+    assert_string_equal(again, cadena);
+    evidence_receipt_cleanup(&back);
+
+    for (int i = 0; bad[i] != NULL; i++) {
+        assert_int_equal(evidence_cadena_parse(bad[i], &back, &err), -1);
+        assert_string_equal(err.code, "cadena_format");
+    }
+    /* A count past the fields, an unescaped pipe, an unnormalised space: each refused. */
+    for (int i = 0; i < 3; i++) {
+        static const char *from[] = {"|1|escrito.pdf|", "\\|", "P-77"};
+        static const char *to[] = {"|2|escrito.pdf|", "|", "P  77"};
+        char *changed = replace(cadena, from[i], to[i]);
+
+        assert_int_equal(evidence_cadena_parse(changed, &back, &err), -1);
+        assert_string_equal(err.code, "cadena_format");
+        free(changed);
+    }
+    free(again);
     free(cadena);
     evidence_receipt_cleanup(&r);
 }
@@ -235,6 +297,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_cadena_of_a_known_receipt_is_exactly_as_specified),
         cmocka_unit_test(an_absent_signer_is_an_empty_field),
+        cmocka_unit_test(a_cadena_reads_back_into_the_fields_that_build_it),
         cmocka_unit_test(a_receipt_missing_what_its_kind_requires_is_refused),
         cmocka_unit_test(bad_fields_are_refused_with_a_spanish_reason),
         cmocka_unit_test(every_kind_has_a_code_that_reads_back),
