@@ -6,8 +6,10 @@ A test authority is made with `buzon efirma test-ca`; revocation is checked agai
 """
 import base64
 import datetime
+import hashlib
 import json
 import os
+import sqlite3
 import subprocess
 import tempfile
 from httptest import BIN, Server, check, finish
@@ -166,6 +168,21 @@ try:
     st, _, doc = call("POST", "/api/v1/auth/login", login_body("person", PERSON, "person"))
     check(f"after {MAX_FAILURES} failures from one address even a good login waits (429)",
           st == 429 and doc.get("code") == "login_rate_limited", f"{st} {doc}")
+    # What the store kept: audit events of Lineamientos 10, and no secret in clear.
+    db = sqlite3.connect(os.path.join(server.tmp.name, "var", "buzon.db"))
+    events = db.execute("SELECT action, detail_json FROM audit_events ORDER BY id").fetchall()
+    logins = [json.loads(d) for a, d in events if a == "login"]
+    check("each login and the logout are in the audit log",
+          len(logins) == 2 and [a for a, _ in events].count("logout") == 1, str(events))
+    check("the company's login records its representative's RFC and CURP",
+          any(e["representative_rfc"] == PERSON and e["representative_curp"] == "PELM800101MDFXPR09"
+              for e in logins), str(logins))
+    hashes = [h.hex() for (h,) in db.execute("SELECT token_hash FROM sessions")]
+    raw = b"".join(r[0] for r in db.execute("SELECT token_hash FROM sessions"))
+    check("sessions keep the token's hash, never the token",
+          len(hashes) == 1 and comp["token"].encode() not in raw
+          and hashlib.sha256(comp["token"].encode()).hexdigest() in hashes, str(hashes))
+    db.close()
 finally:
     server.stop()
 
