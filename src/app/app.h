@@ -1,18 +1,19 @@
 /*
- * app.h - the application context every use case receives: the store, the e.firma trust
- * store, the policy taken from the configuration, the clock, and the in-memory state of one
- * node (the login rate limiter).
+ * app.h - the application context every use case receives: the store, the
+ * e.firma trust store, the policy taken from the configuration, the clock, and
+ * the in-memory state of one node (the login rate limiter).
  *
- * Use cases live in src/app/ (design.md section 3): they decide what a caller may do and own
- * their transactions; http and cli only carry requests in and answers out.
+ * Use cases live in src/app/ (design.md section 3): they decide what a caller
+ * may do and own their transactions; http and cli only carry requests in and
+ * answers out.
  *
- * The clock is injectable so that tests move time instead of sleeping: every use case asks
- * app_now() and never the system clock.
+ * The clock is injectable so that tests move time instead of sleeping: every
+ * use case asks app_now() and never the system clock.
  *
- * Ownership: app_new copies the options' scalars and keeps the store and trust pointers, which
- * the caller owns and must keep until app_free. Thread-safety: an app may be shared by all
- * server threads (the store and trust store are thread-safe, the limiter locks itself); the
- * now function must be thread-safe.
+ * Ownership: app_new copies the options' scalars and keeps the store and trust
+ * pointers, which the caller owns and must keep until app_free. Thread-safety:
+ * an app may be shared by all server threads (the store and trust store are
+ * thread-safe, the limiter locks itself); the now function must be thread-safe.
  */
 #ifndef BUZON_APP_APP_H
 #define BUZON_APP_APP_H
@@ -67,8 +68,9 @@ int64_t app_now(const struct app *a);
 int64_t app_system_now(void *arg);
 
 /*
- * Readiness for /readyz: 0 when the store answers a read transaction, or -1 with err filled
- * ("store_unreachable", Spanish message). arg is a struct app. Thread-safe.
+ * Readiness for /readyz: 0 when the store answers a read transaction, or -1
+ * with err filled ("store_unreachable", Spanish message). arg is a struct app.
+ * Thread-safe.
  */
 int app_ready(void *arg, struct error *err);
 

@@ -1,14 +1,15 @@
 /*
- * limiter.h - a sliding window of failures per key, to slow down guessing (issue 7: failed
- * logins are limited per RFC and per client address).
+ * limiter.h - a sliding window of failures per key, to slow down guessing
+ * (issue 7: failed logins are limited per RFC and per client address).
  *
- * A key is refused once it has max failures within the last window microseconds; old
- * failures leave the window by themselves. The table is in memory and bounded
- * (APP_LIMITER_KEYS keys; when full, the key whose last failure is oldest is forgotten).
+ * A key is refused once it has max failures within the last window
+ * microseconds; old failures leave the window by themselves. The table is in
+ * memory and bounded (APP_LIMITER_KEYS keys; when full, the key whose last
+ * failure is oldest is forgotten).
  *
- * FIXME: one node only. Behind a load balancer each `buzon serve` counts its own failures, so
- * an attacker gets max_failures per node; a shared counter (the store) is needed for several
- * nodes.
+ * FIXME: one node only. Behind a load balancer each `buzon serve` counts its
+ * own failures, so an attacker gets max_failures per node; a shared counter
+ * (the store) is needed for several nodes.
  *
  * Ownership: keys are copied. Thread-safety: every function locks the limiter.
  */
@@ -33,9 +34,9 @@ struct app_limiter *app_limiter_new(void);
 void app_limiter_free(struct app_limiter *l);
 
 /*
- * Has key (in) reached max failures (max <= APP_LIMITER_MAX_HITS) in the window of window_us
- * microseconds before now? *retry_us (out, may be NULL) is how long until the oldest of them
- * leaves the window (0 when not limited).
+ * Has key (in) reached max failures (max <= APP_LIMITER_MAX_HITS) in the window
+ * of window_us microseconds before now? *retry_us (out, may be NULL) is how
+ * long until the oldest of them leaves the window (0 when not limited).
  */
 bool app_limiter_blocked(struct app_limiter *l, const char *key, unsigned max, int64_t window_us,
                          int64_t now, int64_t *retry_us);

@@ -144,8 +144,8 @@ app_login_challenge(struct app *a, struct app_challenge *out, struct error *err)
     int64_t now = app_now(a);
     int rc;
 
-    /* The expiry travels in the nonce so that an expired nonce can be told from a used one;
-     * changing it changes the hash, so the nonce is then unknown. */
+    /* The expiry travels in the nonce so that an expired nonce can be told from
+     * a used one; changing it changes the hash, so the nonce is then unknown. */
     random_bytes(raw, sizeof(raw));
     encode_b64url(raw, sizeof(raw), tail);
     out->expires_at = now + a->policy.challenge_ttl_s * US;
@@ -266,8 +266,8 @@ check_fields(const struct app *a, const struct app_login_request *rq, int64_t no
     if (nonce_exp <= now_s)
         return error_set(err, "login_nonce_expired",
                          "el reto de inicio de sesión venció; solicite uno nuevo");
-    /* The instant is the client's claim of when it signed: within the nonce's life, give or
-     * take the clocks' skew. */
+    /* The instant is the client's claim of when it signed: within the nonce's
+     * life, give or take the clocks' skew. */
     if (instant > now_s + CLOCK_SKEW_S ||
         instant < now_s - a->policy.challenge_ttl_s - CLOCK_SKEW_S)
         return error_set(err, "login_instant_invalid",
@@ -625,9 +625,10 @@ app_session_check(struct app *a, const char *token, struct app_session *out, str
             return APP_SESSION_FAILED;
     }
 
-    /* FIXME: the session row has no column for a company's representative, so it is empty
-     * here (it is in the login's audit event); /api/v1/session cannot show who signed in for
-     * the company until sessions keep it (a store migration). */
+    /* FIXME: the session row has no column for a company's representative, so
+     * it is empty here (it is in the login's audit event); /api/v1/session
+     * cannot show who signed in for the company until sessions keep it (a store
+     * migration). */
     session_id_of(token_hash, out->session_id);
     snprintf(out->rfc, sizeof(out->rfc), "%s", c.s.rfc);
     snprintf(out->cert_number, sizeof(out->cert_number), "%s", c.s.cert_number);

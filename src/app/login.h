@@ -1,6 +1,6 @@
 /*
- * login.h - logging in with e.firma by challenge and response, and the sessions that follow
- * (design.md section 8; issue 7 item 2; docs/authentication.md).
+ * login.h - logging in with e.firma by challenge and response, and the sessions
+ * that follow (design.md section 8; issue 7 item 2; docs/authentication.md).
  *
  *  1. app_login_challenge hands out a single-use nonce that lives policy.challenge_ttl_s.
  *     Only its SHA-256 is stored.
@@ -16,13 +16,14 @@
  *  4. app_session_check turns a token into the identity of the session, extending its idle
  *     expiry; app_logout ends it.
  *
- * Refusals, each with its own stable code (docs/authentication.md has the table):
+ * Refusals, each with its own stable code (docs/authentication.md has the
+ * table):
  *   login_rate_limited, login_request_invalid, login_instant_invalid,
  *   login_certificate_invalid, login_certificate_csd, login_certificate_expired,
  *   login_certificate_untrusted, login_certificate_revoked, login_revocation_unavailable,
  *   login_signature_invalid, login_rfc_mismatch, login_nonce_expired, login_nonce_replayed.
- * login_unavailable when the server has no trust store. Store failures come back as their
- * store codes.
+ * login_unavailable when the server has no trust store. Store failures come
+ * back as their store codes.
  *
  * Thread-safety: every function may run on any thread at once.
  */
@@ -50,7 +51,8 @@ struct app_challenge {
 };
 
 /*
- * Issue a login nonce into out (out). Returns 0, or a negative store status with err filled.
+ * Issue a login nonce into out (out). Returns 0, or a negative store status
+ * with err filled.
  */
 int app_login_challenge(struct app *a, struct app_challenge *out, struct error *err);
 
@@ -79,9 +81,10 @@ struct app_session {
 };
 
 /*
- * Check rq (in) and open a session into out (out). Returns 0, or -1 with err filled by one of
- * the codes above (the failure counts against rq->rfc and rq->peer), or a negative store
- * status. Nothing changes in the store on a refusal.
+ * Check rq (in) and open a session into out (out). Returns 0, or -1 with err
+ * filled by one of the codes above (the failure counts against rq->rfc and
+ * rq->peer), or a negative store status. Nothing changes in the store on a
+ * refusal.
  */
 int app_login_complete(struct app *a, const struct app_login_request *rq, struct app_session *out,
                        struct error *err);
@@ -93,16 +96,17 @@ enum app_session_result {
 };
 
 /*
- * The session whose token (in) is given, into out (out; token left empty). Extends the idle
- * expiry when at least a tenth of it has passed since the last extension (so a busy client
- * does not write at every request). Returns an enum app_session_result.
+ * The session whose token (in) is given, into out (out; token left empty).
+ * Extends the idle expiry when at least a tenth of it has passed since the last
+ * extension (so a busy client does not write at every request). Returns an enum
+ * app_session_result.
  */
 enum app_session_result app_session_check(struct app *a, const char *token, struct app_session *out,
                                           struct error *err);
 
 /*
- * End the session of token (in). Returns 0 (also when it had already ended), or a negative
- * store status with err filled.
+ * End the session of token (in). Returns 0 (also when it had already ended), or
+ * a negative store status with err filled.
  */
 int app_logout(struct app *a, const char *token, const char *request_id, struct error *err);
 

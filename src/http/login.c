@@ -1,7 +1,8 @@
 /*
- * login.c - /api/v1/auth: e.firma login by challenge and response, logout, and the
- * authentication hook that turns a session cookie or bearer token into a principal
- * (docs/authentication.md). The decisions are in app/login.h; this file only carries them.
+ * login.c - /api/v1/auth: e.firma login by challenge and response, logout, and
+ * the authentication hook that turns a session cookie or bearer token into a
+ * principal (docs/authentication.md). The decisions are in app/login.h; this
+ * file only carries them.
  */
 #include "http/login.h"
 
@@ -69,8 +70,8 @@ http_login_authenticate(void *arg, const struct http_request *req, struct http_p
     return HTTP_AUTH_OK;
 }
 
-/* Without an application context (`buzon serve --request-file`, the fuzzer) there is no
- * store to log in against. */
+/* Without an application context (`buzon serve --request-file`, the fuzzer)
+ * there is no store to log in against. */
 static bool
 no_app(struct http_request *req, struct http_response *resp)
 {

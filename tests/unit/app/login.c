@@ -118,8 +118,9 @@ setup_group(void **state)
     snprintf(other_ca, sizeof(other_ca), "%s/other-ca", dir);
     if (crypto_testpki_create_ca(ca, &err) != 0 || crypto_testpki_create_ca(other_ca, &err) != 0)
         return -1;
-    fake_now = (int64_t)time(NULL) * US;
-    issue_all(fake_now / US);
+    issue_all((int64_t)time(NULL));
+    /* After the certificates' not-before, which is when they were issued. */
+    fake_now = ((int64_t)time(NULL) + 2) * US;
 
     snprintf(trust_dir, sizeof(trust_dir), "%s/trust", ca);
     snprintf(crl_dir, sizeof(crl_dir), "%s/crl", ca);
