@@ -222,12 +222,14 @@ cli_serve(int argc, char **argv)
     if (print_routes || request_file != NULL) {
         /* Offline modes: no store, hence no sessions and no logins. */
         svc = http_service_new(&so, &err);
-        if (svc == NULL)
+        if (svc == NULL) {
             rc = cli_error_from(CLI_FAIL, &err);
-        else if (print_routes)
-            rc = (http_router_print(http_service_router(svc), stdout), CLI_OK);
-        else
+        } else if (print_routes) {
+            http_router_print(http_service_router(svc), stdout);
+            rc = CLI_OK;
+        } else {
             rc = serve_request_file(svc, request_file);
+        }
         goto out;
     }
 
@@ -281,7 +283,8 @@ cli_serve(int argc, char **argv)
 
     log_info("serve_started", LOG_STR("host", host), LOG_INT("port", http_server_port(srv)),
              LOG_STR("data_dir", config_str(cfg, "server", "data_dir")),
-             LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied));
+             LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied),
+             LOG_BOOL("efirma_login", trust != NULL));
     printf("Buzón IMSS escuchando en http://%s%s%s:%u/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", http_server_port(srv));
     fflush(stdout);
