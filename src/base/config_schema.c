@@ -157,5 +157,17 @@ const struct config_key config_schema[] = {
      "When no revocation source answers: refuse the certificate, or accept it and record that "
      "revocation was not checked."},
 
+    /* [auth] */
+    {"auth", "challenge_ttl_s", CONFIG_INT, "120", 10, 3600, NULL,
+     "Seconds a login nonce may be signed and used."},
+    {"auth", "session_idle_s", CONFIG_INT, "900", 60, 86400, NULL,
+     "Seconds without requests after which a session ends."},
+    {"auth", "session_max_s", CONFIG_INT, "28800", 60, 604800, NULL,
+     "Seconds after login at which a session ends, used or not."},
+    {"auth", "max_failures", CONFIG_INT, "5", 1, 64, NULL,
+     "Failed logins allowed per RFC and per client address within failure_window_s."},
+    {"auth", "failure_window_s", CONFIG_INT, "900", 1, 86400, NULL,
+     "Sliding window, in seconds, over which failed logins are counted."},
+
     {NULL, NULL, CONFIG_STRING, NULL, 0, 0, NULL, NULL},
 };

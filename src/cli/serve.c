@@ -3,8 +3,11 @@
 #include "cli/commands.h"
 #include "cli/storecfg.h"
 
+#include "app/app.h"
 #include "base/log.h"
 #include "core/mem.h"
+#include "crypto/trust.h"
+#include "http/login.h"
 #include "http/oneshot.h"
 #include "http/routes.h"
 #include "http/server.h"
@@ -56,17 +59,41 @@ make_dirs(const char *dir, struct error *err)
     return 0;
 }
 
-/*
- * Readiness of the process for /readyz.
- * FIXME: always ready; it must ask the store (reachable, migrations applied) once the store
- * exists (issue 7), or a node with a dead database keeps receiving traffic.
- */
+/* The e.firma trust store of [efirma]; *out stays NULL when trust_dir is empty (logins are
+ * then refused with login_unavailable). */
 static int
-serve_ready(void *arg, struct error *err)
+load_trust(const struct config *cfg, struct crypto_trust **out, struct error *err)
 {
-    (void)arg;
-    (void)err;
-    return 0;
+    struct crypto_trust_options o = {0};
+
+    *out = NULL;
+    o.dir = config_str(cfg, "efirma", "trust_dir");
+    if (o.dir[0] == '\0')
+        return 0;
+    o.profile = strcmp(config_str(cfg, "efirma", "profile"), "test") == 0 ? CRYPTO_TRUST_TEST
+                                                                          : CRYPTO_TRUST_PRODUCTION;
+    o.crl_dir = config_str(cfg, "efirma", "crl_dir");
+    o.ocsp_url = config_str(cfg, "efirma", "ocsp_url");
+    o.ocsp_timeout_s = (int)config_int(cfg, "efirma", "ocsp_timeout_s");
+    o.revocation_cache_s = (int)config_int(cfg, "efirma", "revocation_cache_s");
+    o.unreachable = strcmp(config_str(cfg, "efirma", "revocation_unreachable"), "accept") == 0
+                        ? CRYPTO_UNREACHABLE_ACCEPT
+                        : CRYPTO_UNREACHABLE_REFUSE;
+    return crypto_trust_new(&o, out, err);
+}
+
+/* The application context: the store, the trust store and the [auth] policy. */
+static struct app *
+make_app(const struct config *cfg, struct store *store, struct crypto_trust *trust)
+{
+    struct app_options o = {.store = store, .trust = trust};
+
+    o.policy.challenge_ttl_s = config_int(cfg, "auth", "challenge_ttl_s");
+    o.policy.session_idle_s = config_int(cfg, "auth", "session_idle_s");
+    o.policy.session_max_s = config_int(cfg, "auth", "session_max_s");
+    o.policy.max_failures = (unsigned)config_int(cfg, "auth", "max_failures");
+    o.policy.failure_window_s = config_int(cfg, "auth", "failure_window_s");
+    return app_new(&o);
 }
 
 /* The service options that come from the configuration. */
@@ -75,7 +102,6 @@ service_options(const struct config *cfg, struct http_service_options *so)
 {
     *so = (struct http_service_options){0};
     so->routes = http_routes;
-    so->ready = serve_ready;
     so->max_body_bytes = (size_t)config_int(cfg, "server", "max_body_bytes");
     so->max_header_bytes = (size_t)config_int(cfg, "server", "max_header_bytes");
     so->max_request_ms = (unsigned)config_int(cfg, "server", "max_request_s") * 1000u;
@@ -141,6 +167,8 @@ cli_serve(int argc, char **argv)
     bool print_routes = false;
     struct http_server *srv = NULL;
     struct store *store = NULL;
+    struct crypto_trust *trust = NULL;
+    struct app *app = NULL;
     struct config *cfg = NULL;
     struct error err = {0};
     enum log_level lvl = LOG_INFO;
@@ -191,18 +219,17 @@ cli_serve(int argc, char **argv)
     log_set_rfc_key(config_str(cfg, "log", "rfc_hash_key"));
 
     service_options(cfg, &so);
-    svc = http_service_new(&so, &err);
-    if (svc == NULL) {
-        rc = cli_error_from(CLI_FAIL, &err);
-        goto out;
-    }
-    if (print_routes) {
-        http_router_print(http_service_router(svc), stdout);
-        rc = CLI_OK;
-        goto out;
-    }
-    if (request_file != NULL) {
-        rc = serve_request_file(svc, request_file);
+    if (print_routes || request_file != NULL) {
+        /* Offline modes: no store, hence no sessions and no logins. */
+        svc = http_service_new(&so, &err);
+        if (svc == NULL) {
+            rc = cli_error_from(CLI_FAIL, &err);
+        } else if (print_routes) {
+            http_router_print(http_service_router(svc), stdout);
+            rc = CLI_OK;
+        } else {
+            rc = serve_request_file(svc, request_file);
+        }
         goto out;
     }
 
@@ -216,6 +243,21 @@ cli_serve(int argc, char **argv)
     if (cli_store_open(cfg, config_bool(cfg, "store", "migrate_on_start"), &store, &applied,
                        &err) != STORE_OK) {
         log_error("store_failed", LOG_STR("code", err.code), LOG_STR("detail", err.detail));
+        rc = cli_error_from(CLI_FAIL, &err);
+        goto out;
+    }
+    if (load_trust(cfg, &trust, &err) != 0) {
+        log_error("trust_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
+        rc = cli_error_from(CLI_FAIL, &err);
+        goto out;
+    }
+    app = make_app(cfg, store, trust);
+    so.auth = (struct http_auth){http_login_authenticate, app};
+    so.ready = app_ready;
+    so.ready_arg = app;
+    so.app = app;
+    svc = http_service_new(&so, &err);
+    if (svc == NULL) {
         rc = cli_error_from(CLI_FAIL, &err);
         goto out;
     }
@@ -241,7 +283,8 @@ cli_serve(int argc, char **argv)
 
     log_info("serve_started", LOG_STR("host", host), LOG_INT("port", http_server_port(srv)),
              LOG_STR("data_dir", config_str(cfg, "server", "data_dir")),
-             LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied));
+             LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied),
+             LOG_BOOL("efirma_login", trust != NULL));
     printf("Buzón IMSS escuchando en http://%s%s%s:%u/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", http_server_port(srv));
     fflush(stdout);
@@ -258,6 +301,8 @@ cli_serve(int argc, char **argv)
 
 out:
     http_service_free(svc);
+    app_free(app);
+    crypto_trust_free(trust);
     store_close(store);
     config_free(cfg);
     return rc;

@@ -36,6 +36,21 @@ static const struct {
     {"not_implemented", 501},
     {"not_ready", 503},
     {"unavailable", 503},
+    /* e.firma login (app/login.h, docs/authentication.md) */
+    {"login_request_invalid", 422},
+    {"login_instant_invalid", 422},
+    {"login_certificate_invalid", 422},
+    {"login_signature_invalid", 401},
+    {"login_certificate_csd", 403},
+    {"login_certificate_expired", 403},
+    {"login_certificate_untrusted", 403},
+    {"login_certificate_revoked", 403},
+    {"login_rfc_mismatch", 403},
+    {"login_nonce_replayed", 409},
+    {"login_nonce_expired", 410},
+    {"login_rate_limited", 429},
+    {"login_revocation_unavailable", 503},
+    {"store_unreachable", 503},
 };
 
 static const struct {

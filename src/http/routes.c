@@ -6,5 +6,6 @@
 const struct http_route *const http_routes[] = {
     http_ops_routes,
     http_session_routes,
+    http_login_routes,
     NULL,
 };

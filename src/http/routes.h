@@ -17,6 +17,9 @@ extern const struct http_route http_ops_routes[];
 /* /api/v1/session: who the caller is (session.c). */
 extern const struct http_route http_session_routes[];
 
+/* /api/v1/auth: e.firma login, logout (login.c). */
+extern const struct http_route http_login_routes[];
+
 /* All the tables above, NULL-terminated: what `buzon serve` routes. */
 extern const struct http_route *const http_routes[];
 

@@ -1,0 +1,77 @@
+/*
+ * app.h - the application context every use case receives: the store, the
+ * e.firma trust store, the policy taken from the configuration, the clock, and
+ * the in-memory state of one node (the login rate limiter).
+ *
+ * Use cases live in src/app/ (design.md section 3): they decide what a caller
+ * may do and own their transactions; http and cli only carry requests in and
+ * answers out.
+ *
+ * The clock is injectable so that tests move time instead of sleeping: every
+ * use case asks app_now() and never the system clock.
+ *
+ * Ownership: app_new copies the options' scalars and keeps the store and trust
+ * pointers, which the caller owns and must keep until app_free. Thread-safety:
+ * an app may be shared by all server threads (the store and trust store are
+ * thread-safe, the limiter locks itself); the now function must be thread-safe.
+ */
+#ifndef BUZON_APP_APP_H
+#define BUZON_APP_APP_H
+
+#include "core/error.h"
+
+#include <stdint.h>
+
+struct store;
+struct crypto_trust;
+struct app_limiter;
+
+/* Microseconds since the Unix epoch, UTC. */
+typedef int64_t (*app_now_fn)(void *arg);
+
+/* What the [auth] section of the configuration says (docs/configuration.md). */
+struct app_policy {
+    int64_t challenge_ttl_s;  /* life of a login nonce */
+    int64_t session_idle_s;   /* a session unused this long ends */
+    int64_t session_max_s;    /* a session ends this long after login, used or not */
+    unsigned max_failures;    /* failed logins allowed per RFC and per address ... */
+    int64_t failure_window_s; /* ... in this sliding window */
+};
+
+struct app_options {
+    struct store *store;        /* required */
+    struct crypto_trust *trust; /* required for logins */
+    struct app_policy policy;
+    app_now_fn now; /* NULL: the system clock */
+    void *now_arg;
+};
+
+struct app {
+    struct store *store;
+    struct crypto_trust *trust;
+    struct app_policy policy;
+    app_now_fn now;
+    void *now_arg;
+    struct app_limiter *limiter;
+};
+
+/* A new context for opts (in). Never NULL; release with app_free. */
+struct app *app_new(const struct app_options *opts);
+
+/* Release a (may be NULL). The store and trust store are not closed. */
+void app_free(struct app *a);
+
+/* The context's current instant, microseconds since the epoch, UTC. */
+int64_t app_now(const struct app *a);
+
+/* The system clock as an app_now_fn (arg unused). */
+int64_t app_system_now(void *arg);
+
+/*
+ * Readiness for /readyz: 0 when the store answers a read transaction, or -1
+ * with err filled ("store_unreachable", Spanish message). arg is a struct app.
+ * Thread-safe.
+ */
+int app_ready(void *arg, struct error *err);
+
+#endif

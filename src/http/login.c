@@ -1,0 +1,200 @@
+/*
+ * login.c - /api/v1/auth: e.firma login by challenge and response, logout, and
+ * the authentication hook that turns a session cookie or bearer token into a
+ * principal (docs/authentication.md). The decisions are in app/login.h; this
+ * file only carries them.
+ */
+#include "http/login.h"
+
+#include "app/login.h"
+#include "base/log.h"
+#include "core/mem.h"
+#include "http/json.h"
+#include "http/problem.h"
+#include "http/routes.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define COOKIE_NAME "buzon_session"
+
+static void
+iso_utc(int64_t us, char out[32])
+{
+    time_t t = (time_t)(us / 1000000);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The token of the request: `Authorization: Bearer` first (API clients), then the cookie. */
+static const char *
+request_token(const struct http_request *req)
+{
+    const char *auth = http_request_header(req, "Authorization");
+
+    if (auth != NULL) {
+        if (strncasecmp(auth, "Bearer ", 7) != 0)
+            return NULL;
+        auth += 7;
+        while (*auth == ' ')
+            auth++;
+        return auth;
+    }
+    return http_request_cookie(req, COOKIE_NAME);
+}
+
+enum http_auth_result
+http_login_authenticate(void *arg, const struct http_request *req, struct http_principal *out,
+                        struct error *err)
+{
+    struct app_session s;
+    const char *token = request_token(req);
+    enum app_session_result rc;
+
+    if (token == NULL)
+        return HTTP_AUTH_ABSENT;
+    rc = app_session_check(arg, token, &s, err);
+    if (rc == APP_SESSION_FAILED)
+        return HTTP_AUTH_FAILED;
+    if (rc != APP_SESSION_OK)
+        return HTTP_AUTH_ABSENT;
+
+    *out = (struct http_principal){.kind = HTTP_PRINCIPAL_PARTICULAR};
+    snprintf(out->rfc, sizeof(out->rfc), "%s", s.rfc);
+    snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s", s.representative_rfc);
+    snprintf(out->session_id, sizeof(out->session_id), "%s", s.session_id);
+    return HTTP_AUTH_OK;
+}
+
+/* Without an application context (`buzon serve --request-file`, the fuzzer)
+ * there is no store to log in against. */
+static bool
+no_app(struct http_request *req, struct http_response *resp)
+{
+    if (req->app != NULL)
+        return false;
+    http_problem(req, resp, 503, "login_unavailable",
+                 "El inicio de sesión no está disponible en este modo del servidor.");
+    return true;
+}
+
+static void
+post_challenge(struct http_request *req, struct http_response *resp)
+{
+    struct app_challenge c;
+    struct error err = {0};
+    char expires[32];
+
+    if (no_app(req, resp))
+        return;
+    if (app_login_challenge(req->app, &c, &err) != 0) {
+        http_problem_error(req, resp, &err, NULL, 0);
+        return;
+    }
+    iso_utc(c.expires_at, expires);
+    http_response_json(req, resp, 201,
+                       json_pack("{s:s, s:s, s:s}", "nonce", c.nonce, "expires_at", expires,
+                                 "canonical", "||buzon-login|1|NONCE|RFC|INSTANT||"));
+}
+
+static const char *
+field(json_t *body, const char *name)
+{
+    return json_string_value(json_object_get(body, name));
+}
+
+/* Set-Cookie for a browser: never readable by scripts, sent only over TLS, same site only. */
+static void
+set_cookie(struct http_request *req, struct http_response *resp, const char *token,
+           long long max_age)
+{
+    char cookie[160];
+
+    snprintf(cookie, sizeof(cookie),
+             COOKIE_NAME "=%s; Path=/; Max-Age=%lld; HttpOnly; Secure; SameSite=Strict", token,
+             max_age);
+    http_response_header(req, resp, "Set-Cookie", cookie);
+    mem_wipe(cookie, sizeof(cookie));
+}
+
+static json_t *
+session_json(const struct app_session *s)
+{
+    char expires[32], max_expires[32];
+    json_t *root;
+
+    iso_utc(s->expires_at, expires);
+    iso_utc(s->max_expires_at, max_expires);
+    root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "token", s->token, "token_type",
+                     "Bearer", "session_id", s->session_id, "rfc", s->rfc, "certificate_number",
+                     s->cert_number, "expires_at", expires, "max_expires_at", max_expires);
+    if (s->representative_rfc[0] != '\0')
+        json_object_set_new(root, "representative_rfc", json_string(s->representative_rfc));
+    return root;
+}
+
+static void
+post_login(struct http_request *req, struct http_response *resp)
+{
+    struct app_login_request rq = {0};
+    struct app_session s;
+    struct error err = {0};
+    char rfc_hash[17];
+    json_t *body;
+
+    if (no_app(req, resp))
+        return;
+    body = http_json_body(req, &err);
+    if (body == NULL) {
+        http_problem_error(req, resp, &err, NULL, 0);
+        return;
+    }
+    rq = (struct app_login_request){field(body, "certificate"),
+                                    field(body, "signature"),
+                                    field(body, "rfc"),
+                                    field(body, "instant"),
+                                    field(body, "nonce"),
+                                    req->peer,
+                                    req->id};
+    log_rfc_hash(rq.rfc != NULL ? rq.rfc : "", rfc_hash);
+
+    if (app_login_complete(req->app, &rq, &s, &err) != 0) {
+        log_info("login_refused", LOG_STR("request_id", req->id), LOG_STR("code", err.code),
+                 LOG_STR("rfc_hash", rfc_hash), LOG_STR("detail", err.detail));
+        http_problem_error(req, resp, &err, NULL, 0);
+        return;
+    }
+    log_info("login", LOG_STR("request_id", req->id), LOG_STR("rfc_hash", rfc_hash),
+             LOG_STR("session_id", s.session_id), LOG_STR("certificate", s.cert_number));
+    set_cookie(req, resp, s.token, (long long)((s.max_expires_at - s.created_at) / 1000000));
+    http_response_json(req, resp, 200, session_json(&s));
+    mem_wipe(s.token, sizeof(s.token));
+}
+
+static void
+post_logout(struct http_request *req, struct http_response *resp)
+{
+    struct error err = {0};
+
+    if (no_app(req, resp))
+        return;
+    if (app_logout(req->app, request_token(req), req->id, &err) != 0) {
+        http_problem_error(req, resp, &err, NULL, 0);
+        return;
+    }
+    log_info("logout", LOG_STR("request_id", req->id),
+             LOG_STR("session_id", req->principal.session_id));
+    set_cookie(req, resp, "", 0);
+    http_response_json(req, resp, 204, NULL);
+}
+
+const struct http_route http_login_routes[] = {
+    {"POST", "/api/v1/auth/challenge", post_challenge, 0, 0, 0},
+    {"POST", "/api/v1/auth/login", post_login, 0, 0, 32768},
+    {"POST", "/api/v1/auth/logout", post_logout, HTTP_ROUTE_AUTH, HTTP_PRINCIPAL_PARTICULAR, 0},
+    {NULL, NULL, NULL, 0, 0, 0},
+};
