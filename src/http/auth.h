@@ -92,4 +92,14 @@ struct http_auth {
 /* "anonymous", "particular", "staff" or "system". */
 const char *http_principal_kind_name(enum http_principal_kind kind);
 
+struct app_actor;
+
+/*
+ * The principal p (in) as the actor the application's authorization decides on
+ * (app/authz.h), into out (out). Roles and scopes keep their bits (the enums of
+ * both layers have the same values). An anonymous principal becomes an actor of
+ * kind 0, which app_authorize refuses.
+ */
+void http_principal_actor(const struct http_principal *p, struct app_actor *out);
+
 #endif
