@@ -26,6 +26,7 @@
 #define BUZON_APP_AUTHZ_H
 
 #include "core/error.h"
+#include "core/ident.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,7 +53,7 @@ enum app_scope {
 };
 
 enum {
-    APP_ACTOR_RFC_MAX = 13,
+    APP_ACTOR_RFC_MAX = IDENT_RFC_BYTES_MAX,
     APP_ACTOR_UNIT_MAX = 31,
     APP_ACTOR_REF_MAX = 47,
 };

@@ -411,7 +411,7 @@ static int
 record_login(struct store_tx *tx, struct open_ctx *c, int64_t particular_id, struct error *err)
 {
     struct store_audit_event e = {0};
-    char peer[64], rep_rfc[16], rep_curp[24], number[32], json[256];
+    char peer[64], rep_rfc[IDENT_RFC_BYTES_MAX + 1], rep_curp[24], number[32], json[256];
 
     json_safe(c->rq->peer, peer, sizeof(peer));
     json_safe(c->info->representative_rfc, rep_rfc, sizeof(rep_rfc));

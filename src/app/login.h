@@ -32,6 +32,7 @@
 
 #include "app/app.h"
 #include "core/error.h"
+#include "core/ident.h"
 
 #include <stdint.h>
 
@@ -41,7 +42,7 @@ enum {
     APP_NONCE_MAX = 63,      /* "<expiry seconds>.<43 base64url characters>" */
     APP_TOKEN_LEN = 43,      /* base64url of 32 random bytes, without padding */
     APP_SESSION_ID_LEN = 16, /* hex of the first 8 bytes of the token's SHA-256 */
-    APP_LOGIN_RFC_MAX = 13,
+    APP_LOGIN_RFC_MAX = IDENT_RFC_BYTES_MAX,
     APP_LOGIN_CURP_MAX = 18,
 };
 

@@ -121,7 +121,10 @@ enum ident_check {
 };
 
 enum {
-    /* Longest normalised value in bytes plus NUL: a person's RFC with four "Ñ" takes 17. */
+    /* Bytes of the longest RFC without its NUL: 13 characters, of which the four letters of a
+     * person's name part may each be "Ñ" (two bytes in UTF-8). Buffers for RFCs use this. */
+    IDENT_RFC_BYTES_MAX = 17,
+    /* Longest normalised value in bytes plus NUL: a person's RFC with four "Ñ" takes 18. */
     IDENT_NORMALIZED_MAX = 24,
     IDENT_WARNING_MAX = 320,
 };

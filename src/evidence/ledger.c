@@ -212,8 +212,6 @@ insert_row(struct store_tx *tx, struct issue_job *j, struct error *err)
                                 .leaf_index = (int64_t)j->sealed.leaf_index};
     int rc;
 
-    /* FIXME: store_receipt.rfc holds 13 bytes, so an RFC with Ñ (two bytes in UTF-8) is
-     * refused as over-long; the store's RFC fields need STORE_RFC_MAX in bytes, not letters. */
     if (strlen(j->r->rfc) > STORE_RFC_MAX || strlen(j->sealed.sello) > STORE_SIGNATURE_MAX ||
         strlen(j->r->seal_cert_number) > STORE_CERT_NUMBER_MAX) {
         error_set(err, "store_too_long", "un campo del acuse excede lo que guarda el almacén");

@@ -22,6 +22,7 @@
 #define BUZON_HTTP_AUTH_H
 
 #include "core/error.h"
+#include "core/ident.h"
 
 enum http_principal_kind {
     HTTP_PRINCIPAL_ANONYMOUS = 0,
@@ -42,9 +43,9 @@ enum http_role {
 };
 
 enum {
-    HTTP_RFC_MAX = 13,       /* a person's RFC: 13 characters; a company's: 12 */
-    HTTP_UNIT_MAX = 31,      /* administrative unit key */
-    HTTP_SESSION_ID_MAX = 47 /* session or token identifier, not its secret */
+    HTTP_RFC_MAX = IDENT_RFC_BYTES_MAX, /* bytes of an RFC (core/ident.h) */
+    HTTP_UNIT_MAX = 31,                 /* administrative unit key */
+    HTTP_SESSION_ID_MAX = 47            /* session or token identifier, not its secret */
 };
 
 struct http_principal {

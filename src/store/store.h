@@ -47,6 +47,7 @@
 #define BUZON_STORE_STORE_H
 
 #include "core/error.h"
+#include "core/ident.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,14 +64,14 @@ enum store_status {
 
 /* Field limits in bytes (UTF-8), without the NUL. */
 enum {
-    STORE_RFC_MAX = 13,         /* 12 for a company, 13 for a person (SAT) */
-    STORE_NAME_MAX = 254,       /* name or denominación */
-    STORE_ZONE_MAX = 64,        /* IANA zone name */
-    STORE_REGPAT_MAX = 11,      /* registro patronal */
-    STORE_ADDRESS_MAX = 254,    /* e-mail (RFC 5321 path limit) or E.164 mobile */
-    STORE_CODE_MAX = 16,        /* catalogue code, e.g. "7.6", terms version */
-    STORE_CERT_NUMBER_MAX = 20, /* SAT certificate number: 20 digits */
-    STORE_SIGNATURE_MAX = 1024, /* base64 of an RSA-4096 signature fits */
+    STORE_RFC_MAX = IDENT_RFC_BYTES_MAX, /* bytes: 12 or 13 characters, "Ñ" takes two */
+    STORE_NAME_MAX = 254,                /* name or denominación */
+    STORE_ZONE_MAX = 64,                 /* IANA zone name */
+    STORE_REGPAT_MAX = 11,               /* registro patronal */
+    STORE_ADDRESS_MAX = 254,             /* e-mail (RFC 5321 path limit) or E.164 mobile */
+    STORE_CODE_MAX = 16,                 /* catalogue code, e.g. "7.6", terms version */
+    STORE_CERT_NUMBER_MAX = 20,          /* SAT certificate number: 20 digits */
+    STORE_SIGNATURE_MAX = 1024,          /* base64 of an RSA-4096 signature fits */
     STORE_FOLIO_MAX = 40,
     STORE_TITLE_MAX = 200,
     STORE_FILENAME_MAX = 255,

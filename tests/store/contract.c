@@ -183,6 +183,18 @@ a_particular_round_trips_and_its_rfc_is_unique(void **state)
     OK(f->ops->particular_get(tx, id, &got, ERR(e_)));
     f->ops->rollback(tx);
 
+    /* An RFC with four "Ñ" is 13 characters in 17 bytes: the longest there is. */
+    tx = begin(f, STORE_TX_WRITE);
+    {
+        int64_t enye = add_particular(f, tx, "ÑÑÑÑ800101AB1");
+        struct store_particular back;
+
+        OK(f->ops->particular_get(tx, enye, &back, ERR(e_)));
+        assert_string_equal(back.rfc, "ÑÑÑÑ800101AB1");
+        assert_int_equal(back.kind, STORE_PERSON_NATURAL);
+    }
+    f->ops->rollback(tx);
+
     tx = begin(f, STORE_TX_WRITE);
     {
         struct store_particular dup = got;

@@ -110,22 +110,28 @@ teardown(void **state)
     return 0;
 }
 
-/* The receipt of a filing received at us. */
+/* The receipt of a filing by rfc received at us. */
 static void
-filing_receipt(struct evidence_receipt *r, int64_t filing_id, int64_t us)
+filing_receipt_of(struct evidence_receipt *r, const char *rfc, int64_t filing_id, int64_t us)
 {
     uint8_t sha[32];
     char ref[32];
 
     memset(sha, (int)(filing_id & 0xff), sizeof(sha));
     snprintf(ref, sizeof(ref), "P-%lld", (long long)filing_id);
-    evidence_receipt_init(r, EVIDENCE_FILING_RECEIVED, "CRA010101AAA", "America/Tijuana");
+    evidence_receipt_init(r, EVIDENCE_FILING_RECEIVED, rfc, "America/Tijuana");
     evidence_receipt_add_reference(r, "servicio", "Aclaración de cédula de determinación");
     evidence_receipt_add_reference(r, "promocion", ref);
     evidence_receipt_add_instant(r, "recepcion", us);
     evidence_receipt_add_instant(r, "recepcion_legal", us);
     evidence_receipt_add_document(r, "escrito.pdf", sha);
     evidence_receipt_set_signer(r, "30001000000500003416");
+}
+
+static void
+filing_receipt(struct evidence_receipt *r, int64_t filing_id, int64_t us)
+{
+    filing_receipt_of(r, "CRA010101AAA", filing_id, us);
 }
 
 /* A filing and its pending receipt, committed together. Returns the filing's id. */
@@ -215,7 +221,8 @@ receipts_get_dense_folios_and_leaves_and_a_stored_bundle_verifies(void **state)
     for (int i = 0; i < 3; i++) {
         struct evidence_receipt r;
 
-        filing_receipt(&r, 100 + i, now_us);
+        /* The last one's RFC has the most bytes an RFC can have. */
+        filing_receipt_of(&r, i == 2 ? "ÑÑÑÑ800101AB1" : "CRA010101AAA", 100 + i, now_us);
         OK(evidence_issue(f->l, &r, 100 + i, now_us, now_us + i, &sealed[i], ERR(e_)));
         folio_of(i, folio);
         assert_string_equal(r.folio, folio);
@@ -232,6 +239,11 @@ receipts_get_dense_folios_and_leaves_and_a_stored_bundle_verifies(void **state)
     assert_string_equal(row.cadena, sealed[1].cadena);
     assert_string_equal(row.sello, sealed[1].sello);
     store_receipt_cleanup(&row);
+    folio_of(2, folio);
+    OK(f->ops->receipt_get(tx, folio, &row, ERR(e_)));
+    assert_string_equal(row.rfc, "ÑÑÑÑ800101AB1");
+    store_receipt_cleanup(&row);
+    folio_of(1, folio);
     f->ops->rollback(tx);
 
     /* No head yet: the bundle signs one on demand, stores it, and the result verifies. */
