@@ -150,6 +150,12 @@ int store__one(struct store_tx *tx, struct store__query *q, const struct store__
 int store__many(struct store_tx *tx, struct store__query *q, const struct store__arg *args,
                 int n_args, void (*read)(struct store_tx *, struct store__rows *, void *),
                 size_t size, size_t limit, void **items, size_t *n, struct error *err);
+/* The same for records with heap members: when a later row fails, cleanup (in) releases the
+ * members of every record already read before the list is freed. */
+int store__many_owned(struct store_tx *tx, struct store__query *q, const struct store__arg *args,
+                      int n_args, void (*read)(struct store_tx *, struct store__rows *, void *),
+                      void (*cleanup)(void *), size_t size, size_t limit, void **items, size_t *n,
+                      struct error *err);
 /* Run q and count the rows it returns into *n (out). */
 int store__count(struct store_tx *tx, struct store__query *q, const struct store__arg *args,
                  int n_args, size_t *n, struct error *err);

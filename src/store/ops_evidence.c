@@ -260,6 +260,12 @@ static struct store__query q_outbox_claim = STORE__QUERY2(
     "WHERE id IN (SELECT id FROM outbox WHERE state IN (0, 1) AND next_attempt_at <= $1 "
     "ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " OUTBOX_COLS);
 
+static void
+outbox_cleanup(void *o)
+{
+    store_outbox_cleanup(o);
+}
+
 static int
 outbox_claim(struct store_tx *tx, int64_t now, int64_t lease_until, size_t limit,
              struct store_outbox **items, size_t *n, struct error *err)
@@ -271,8 +277,8 @@ outbox_claim(struct store_tx *tx, int64_t now, int64_t lease_until, size_t limit
     args[0] = SA_I64(now);
     args[1] = SA_I64(lease_until);
     args[2] = SA_I64(limit);
-    return store__many(tx, &q_outbox_claim, args, 3, read_outbox, sizeof(**items), limit,
-                       (void **)items, n, err);
+    return store__many_owned(tx, &q_outbox_claim, args, 3, read_outbox, outbox_cleanup,
+                             sizeof(**items), limit, (void **)items, n, err);
 }
 
 static struct store__query q_outbox_finish = STORE__QUERY(

@@ -104,6 +104,12 @@ read_pending(struct store_tx *tx, struct store__rows *r, void *out)
     p->request_json = store__strdup(tx, r, 5);
 }
 
+static void
+pending_cleanup(void *p)
+{
+    store_receipt_pending_cleanup(p);
+}
+
 static int
 receipt_pending_list(struct store_tx *tx, int64_t after_id, size_t limit,
                      struct store_receipt_pending **items, size_t *n, struct error *err)
@@ -114,8 +120,8 @@ receipt_pending_list(struct store_tx *tx, int64_t after_id, size_t limit,
         limit = STORE_PAGE_MAX;
     args[0] = SA_I64(after_id);
     args[1] = SA_I64(limit);
-    return store__many(tx, &q_pending_list, args, 2, read_pending, sizeof(**items), limit,
-                       (void **)items, n, err);
+    return store__many_owned(tx, &q_pending_list, args, 2, read_pending, pending_cleanup,
+                             sizeof(**items), limit, (void **)items, n, err);
 }
 
 static int

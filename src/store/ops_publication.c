@@ -81,6 +81,12 @@ static struct store__query q_comm_list = STORE__QUERY(
     "WHERE c.audience = 1 OR c.particular_id = $1 OR (c.audience = 2 AND c.segment = $2) "
     "ORDER BY c.published_at DESC, c.id DESC LIMIT $3");
 
+static void
+comm_cleanup(void *c)
+{
+    store_communication_cleanup(c);
+}
+
 static int
 communication_list(struct store_tx *tx, int64_t particular_id, const char *segment, size_t limit,
                    struct store_communication **items, size_t *n, struct error *err)
@@ -92,8 +98,8 @@ communication_list(struct store_tx *tx, int64_t particular_id, const char *segme
     args[0] = SA_I64(particular_id);
     args[1] = segment != NULL && segment[0] != '\0' ? SA_TEXT(segment) : SA_NULL;
     args[2] = SA_I64(limit);
-    return store__many(tx, &q_comm_list, args, 3, read_comm, sizeof(**items), limit, (void **)items,
-                       n, err);
+    return store__many_owned(tx, &q_comm_list, args, 3, read_comm, comm_cleanup, sizeof(**items),
+                             limit, (void **)items, n, err);
 }
 
 static struct store__query q_comm_read =

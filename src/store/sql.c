@@ -127,6 +127,15 @@ store__many(struct store_tx *tx, struct store__query *q, const struct store__arg
             void (*read)(struct store_tx *, struct store__rows *, void *), size_t size,
             size_t limit, void **items, size_t *n, struct error *err)
 {
+    return store__many_owned(tx, q, args, n_args, read, NULL, size, limit, items, n, err);
+}
+
+int
+store__many_owned(struct store_tx *tx, struct store__query *q, const struct store__arg *args,
+                  int n_args, void (*read)(struct store_tx *, struct store__rows *, void *),
+                  void (*cleanup)(void *), size_t size, size_t limit, void **items, size_t *n,
+                  struct error *err)
+{
     struct store__rows *rows = NULL;
     unsigned char *buf = NULL;
     size_t count = 0, cap = 0;
@@ -148,9 +157,8 @@ store__many(struct store_tx *tx, struct store__query *q, const struct store__arg
     }
     store__done(tx, rows);
     if (rc < 0) {
-        /* FIXME: heap members of the records already read (outbox payloads) leak when a
-         * later row fails; rare (SQLite buffers RETURNING rows, libpq reads all at once) and
-         * costs only memory, but a per-record cleanup callback would close it. */
+        for (size_t i = 0; cleanup != NULL && i < count; i++)
+            cleanup(buf + i * size);
         free(buf);
         return rc;
     }
