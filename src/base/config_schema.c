@@ -152,7 +152,7 @@ const struct config_key config_schema[] = {
     {"efirma", "ocsp_timeout_s", CONFIG_INT, "10", 1, 120, NULL,
      "Seconds to wait for the OCSP responder."},
     {"efirma", "revocation_cache_s", CONFIG_INT, "300", 0, 86400, NULL,
-     "Seconds an OCSP answer is reused; 0 disables the cache."},
+     "Seconds an OCSP answer is reused and between looks at crl_dir for new CRLs; 0: no cache."},
     {"efirma", "revocation_unreachable", CONFIG_ENUM, "refuse", 0, 0, "refuse|accept",
      "When no revocation source answers: refuse the certificate, or accept it and record that "
      "revocation was not checked."},

@@ -1,6 +1,7 @@
 /* trust.c - trust store, chain verification at an instant, revocation policy (see trust.h). */
 #include "crypto/trust.h"
 
+#include "base/log.h"
 #include "core/mem.h"
 #include "crypto/internal.h"
 
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum {
@@ -40,7 +42,15 @@ struct ocsp_entry {
 
 struct crypto_trust {
     X509_STORE *store;
+
+    /* CRLs of crl_dir, replaced whole when the directory's files change (refresh_crls):
+     * readers hold crl_lock shared while they look, a reload swaps the list exclusively. */
     STACK_OF(X509_CRL) * crls;
+    char *crl_dir;
+    pthread_rwlock_t crl_lock;
+    pthread_mutex_t crl_reload; /* one reload at a time; guards the two fields below */
+    int64_t crl_checked;        /* when the directory was last looked at */
+    uint64_t crl_signature;     /* of its files' names, sizes and modification times */
     enum crypto_trust_profile profile;
     char *ocsp_url;
     int ocsp_timeout_s, cache_s;
@@ -229,15 +239,13 @@ load_store(struct crypto_trust *trust, const char *dir, struct error *err)
     return rc;
 }
 
-/*
- * FIXME: CRLs are read once, when the trust object is created; a long-running server sees a
- * newer CRL only when it builds a new trust object (restart). Until then, once a CRL passes its
- * nextUpdate it is ignored and OCSP or the unreachable policy decides.
- */
+enum { CRL_SUFFIXES = 3 };
+static const char *const crl_exts[CRL_SUFFIXES + 1] = {".crl", ".pem", ".der", NULL};
+
+/* Read the CRLs of dir into list (in-out). -1 with err ("crl_dir") on the first bad file. */
 static int
-load_crls(struct crypto_trust *trust, const char *dir, struct error *err)
+load_crls(STACK_OF(X509_CRL) * list, const char *dir, struct error *err)
 {
-    static const char *const exts[] = {".crl", ".pem", ".der", NULL};
     struct dirent *e;
     DIR *d = opendir(dir);
 
@@ -249,7 +257,7 @@ load_crls(struct crypto_trust *trust, const char *dir, struct error *err)
         size_t len = 0;
         X509_CRL *crl = NULL;
 
-        if (e->d_name[0] == '.' || !has_suffix(e->d_name, exts))
+        if (e->d_name[0] == '.' || !has_suffix(e->d_name, crl_exts))
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         if (crypto__read_file(path, 64 * CRYPTO__MAX_FILE, &data, &len, err) != 0)
@@ -267,11 +275,90 @@ load_crls(struct crypto_trust *trust, const char *dir, struct error *err)
             error_set(err, "crl_dir", "%s no es una CRL DER o PEM", path);
             break;
         }
-        sk_X509_CRL_push(trust->crls, crl);
+        sk_X509_CRL_push(list, crl);
     }
     closedir(d);
     ERR_clear_error();
     return error_is_set(err) ? -1 : 0;
+}
+
+/*
+ * A summary of dir's CRL files that changes when one is added, removed, rewritten or
+ * renamed over: a sum (so readdir's order does not matter) of a hash of each name, size and
+ * modification time. 0 when the directory cannot be read.
+ */
+static uint64_t
+crl_dir_signature(const char *dir)
+{
+    uint64_t sum = 0;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        char path[1300];
+        struct stat st;
+        uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+        if (e->d_name[0] == '.' || !has_suffix(e->d_name, crl_exts))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (stat(path, &st) != 0)
+            continue;
+        for (const char *c = e->d_name; *c != '\0'; c++)
+            h = (h ^ (uint8_t)*c) * 1099511628211ULL;
+        h = (h ^ (uint64_t)st.st_size) * 1099511628211ULL;
+        h = (h ^ (uint64_t)st.st_mtim.tv_sec) * 1099511628211ULL;
+        h = (h ^ (uint64_t)st.st_mtim.tv_nsec) * 1099511628211ULL;
+        sum += h;
+    }
+    closedir(d);
+    return sum == 0 ? 1 : sum;
+}
+
+/*
+ * A long-running server must see a CRL that the operator (or a sync job) puts in crl_dir
+ * without a restart: a certificate revoked this morning must not log in this afternoon. At
+ * most once per revocation cache lifetime the directory is looked at; when its files changed,
+ * the whole list is read again and swapped in. A directory that no longer reads keeps the
+ * list it had, and says so in the log.
+ */
+static void
+refresh_crls(struct crypto_trust *trust)
+{
+    int64_t now = (int64_t)time(NULL);
+    STACK_OF(X509_CRL) *fresh = NULL, *old;
+    struct error err = {0};
+    uint64_t sig;
+
+    if (trust->crl_dir == NULL)
+        return;
+    pthread_mutex_lock(&trust->crl_reload);
+    if (now - trust->crl_checked < trust->cache_s)
+        goto done;
+    trust->crl_checked = now;
+    sig = crl_dir_signature(trust->crl_dir);
+    if (sig == trust->crl_signature)
+        goto done;
+
+    fresh = sk_X509_CRL_new_null();
+    if (load_crls(fresh, trust->crl_dir, &err) != 0) {
+        log_warn("crl_reload_failed", LOG_STR("code", err.code), LOG_STR("reason", err.message));
+        sk_X509_CRL_pop_free(fresh, X509_CRL_free);
+        goto done;
+    }
+
+    pthread_rwlock_wrlock(&trust->crl_lock);
+    old = trust->crls;
+    trust->crls = fresh;
+    pthread_rwlock_unlock(&trust->crl_lock);
+    trust->crl_signature = sig;
+    sk_X509_CRL_pop_free(old, X509_CRL_free);
+    log_info("crl_reloaded", LOG_INT("crls", sk_X509_CRL_num(fresh)));
+
+done:
+    pthread_mutex_unlock(&trust->crl_reload);
 }
 
 int
@@ -289,6 +376,8 @@ crypto_trust_new(const struct crypto_trust_options *opts, struct crypto_trust **
     trust->cache_s = opts->revocation_cache_s;
     trust->unreachable = opts->unreachable;
     pthread_mutex_init(&trust->lock, NULL);
+    pthread_rwlock_init(&trust->crl_lock, NULL);
+    pthread_mutex_init(&trust->crl_reload, NULL);
 
     if (opts->dir == NULL || opts->dir[0] == '\0') {
         error_set(err, "trust_dir", "no se indicó el directorio de autoridades (efirma.trust_dir)");
@@ -297,9 +386,13 @@ crypto_trust_new(const struct crypto_trust_options *opts, struct crypto_trust **
     load_denylist(trust, opts->dir);
     if (load_store(trust, opts->dir, err) != 0)
         goto fail;
-    if (opts->crl_dir != NULL && opts->crl_dir[0] != '\0' &&
-        load_crls(trust, opts->crl_dir, err) != 0)
-        goto fail;
+    if (opts->crl_dir != NULL && opts->crl_dir[0] != '\0') {
+        trust->crl_dir = mem_strdup(opts->crl_dir);
+        trust->crl_checked = (int64_t)time(NULL);
+        trust->crl_signature = crl_dir_signature(opts->crl_dir);
+        if (load_crls(trust->crls, opts->crl_dir, err) != 0)
+            goto fail;
+    }
     *out = trust;
     return 0;
 
@@ -334,8 +427,11 @@ crypto_trust_free(struct crypto_trust *trust)
         return;
     clear_caches(trust);
     pthread_mutex_destroy(&trust->lock);
+    pthread_rwlock_destroy(&trust->crl_lock);
+    pthread_mutex_destroy(&trust->crl_reload);
     X509_STORE_free(trust->store);
     sk_X509_CRL_pop_free(trust->crls, X509_CRL_free);
+    free(trust->crl_dir);
     free(trust->ocsp_url);
     free(trust);
 }
@@ -527,8 +623,11 @@ crl_status(struct crypto_trust *trust, X509 *leaf, X509 *issuer, int64_t at,
            struct crypto_revocation *res)
 {
     int64_t now = (int64_t)time(NULL);
+    int verdict = -1;
 
-    for (int i = 0; i < sk_X509_CRL_num(trust->crls); i++) {
+    refresh_crls(trust);
+    pthread_rwlock_rdlock(&trust->crl_lock);
+    for (int i = 0; i < sk_X509_CRL_num(trust->crls) && verdict < 0; i++) {
         X509_CRL *crl = sk_X509_CRL_value(trust->crls, i);
         const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
         X509_REVOKED *rev = NULL;
@@ -542,14 +641,17 @@ crl_status(struct crypto_trust *trust, X509 *leaf, X509 *issuer, int64_t at,
         if (X509_CRL_get0_by_cert(crl, &rev, leaf) == 1 &&
             crypto__asn1_time_to_unix(X509_REVOKED_get0_revocationDate(rev), &t) == 0) {
             res->revoked_at = t;
-            if (t <= at)
-                return 1;
+            if (t <= at) {
+                verdict = 1;
+                break;
+            }
             res->revoked_later = true;
         }
-        return 0;
+        verdict = 0;
     }
+    pthread_rwlock_unlock(&trust->crl_lock);
     ERR_clear_error();
-    return -1;
+    return verdict;
 }
 
 static bool

@@ -20,7 +20,9 @@
  * pruebas del Buzón IMSS". A file trust_dir/denylist may add SHA-256 fingerprints (hex, one per
  * line, '#' comments) of authority certificates refused in production.
  *
- * Revocation: CRL files from crl_dir (DER or PEM, checked against the issuer's key), then OCSP
+ * Revocation: CRL files from crl_dir (DER or PEM, checked against the issuer's key; the
+ * directory is looked at again at most every revocation_cache_s seconds and its CRLs read
+ * anew when its files changed, so a running server sees a new CRL), then OCSP
  * (RFC 6960) at the configured URL or else the one in the certificate's authorityInfoAccess,
  * over HTTP with OpenSSL's client and a nonce. Definite answers (good, revoked) are cached for
  * revocation_cache_s seconds. When no source can answer, the policy decides: refuse (default),

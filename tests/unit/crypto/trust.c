@@ -62,6 +62,8 @@ path_of(const char *name, const char *ext)
     return p;
 }
 
+static char last_number[48]; /* number of the certificate issue() issued last */
+
 static void
 issue(const char *ca, const char *name, struct crypto_testpki_subject s)
 {
@@ -72,6 +74,7 @@ issue(const char *ca, const char *name, struct crypto_testpki_subject s)
     s.password = password;
     if (crypto_testpki_issue(ca, &s, prefix, number, &err) != 0)
         fail_msg("%s: %s", err.code, err.message);
+    memcpy(last_number, number, sizeof(last_number));
 }
 
 static struct crypto_testpki_subject
@@ -460,6 +463,53 @@ crl_revocation_is_found_and_judged_at_the_instant(void **state)
     crypto_trust_free(trust);
 }
 
+/* A server runs for months: a CRL rewritten in crl_dir must count without a restart. */
+static void
+a_crl_rewritten_while_running_is_read_again(void **state)
+{
+    struct crypto_trust_options o = {.dir = trust_dir,
+                                     .profile = CRYPTO_TRUST_TEST,
+                                     .crl_dir = crl_dir,
+                                     .revocation_cache_s = 0};
+    struct crypto_trust *trust = NULL;
+    struct crypto_cert *cert;
+    struct crypto_revocation res;
+    struct error err = {0};
+    int64_t now = (int64_t)time(NULL);
+    char number[48];
+
+    (void)state;
+    issue(dir, "revoked-later", person());
+    memcpy(number, last_number, sizeof(number));
+    cert = cert_of("revoked-later");
+    assert_int_equal(crypto_trust_new(&o, &trust, &err), 0);
+    assert_int_equal(crypto_trust_check_revocation(trust, cert, now, &res, &err), 0);
+    assert_int_equal(res.status, CRYPTO_REVOCATION_GOOD);
+
+    assert_int_equal(crypto_testpki_revoke(dir, number, now - 60, &err), 0);
+    assert_int_equal(crypto_trust_check_revocation(trust, cert, now, &res, &err), -1);
+    assert_string_equal(err.code, "cert_revoked");
+    assert_string_equal(res.source, "crl");
+
+    /* A CRL file that no longer parses does not throw away the list already read. */
+    {
+        char bad[160];
+        FILE *f;
+
+        snprintf(bad, sizeof(bad), "%s/zz-broken.crl", crl_dir);
+        f = fopen(bad, "w");
+        assert_non_null(f);
+        fputs("not a CRL", f);
+        fclose(f);
+        error_clear(&err);
+        assert_int_equal(crypto_trust_check_revocation(trust, cert, now, &res, &err), -1);
+        assert_string_equal(err.code, "cert_revoked");
+        unlink(bad);
+    }
+    crypto_cert_free(cert);
+    crypto_trust_free(trust);
+}
+
 static void
 unreachable_responder_is_refused_or_accepted_as_configured(void **state)
 {
@@ -757,6 +807,7 @@ main(void)
         cmocka_unit_test(test_issuer_is_refused_in_production),
         cmocka_unit_test(denylisted_authority_stops_the_production_store),
         cmocka_unit_test(crl_revocation_is_found_and_judged_at_the_instant),
+        cmocka_unit_test(a_crl_rewritten_while_running_is_read_again),
         cmocka_unit_test(unreachable_responder_is_refused_or_accepted_as_configured),
         cmocka_unit_test(no_revocation_source_follows_the_policy_too),
         cmocka_unit_test(one_trust_store_serves_several_threads_at_once),
