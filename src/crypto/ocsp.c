@@ -5,13 +5,20 @@
  * old "good" answer cannot be replayed; the response must be signed by the issuer or by a
  * responder it delegated (extendedKeyUsage OCSPSigning, RFC 6960 section 4.2.2.2), and be
  * current (thisUpdate/nextUpdate within five minutes of skew).
+ *
+ * Responders may be plain http (RFC 6960 A.1) or https, as SAT's is: over TLS the server's
+ * certificate must chain to the system's authorities (or those of SSL_CERT_FILE/SSL_CERT_DIR)
+ * and name the host of the URL; TLS 1.2 at least.
  */
 #include "crypto/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/http.h>
 #include <openssl/ocsp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +40,72 @@ say(enum crypto__ocsp_answer a, char *why, size_t size, const char *text)
     return a;
 }
 
+/* What the TLS hook needs: the context and the host the certificate must name. */
+struct tls {
+    SSL_CTX *ctx;
+    const char *host;
+};
+
+/*
+ * OSSL_HTTP_transfer's hook around the connection: on connecting, a TLS client BIO is put on
+ * top of the socket, checking the server's name; on disconnecting it is taken off again.
+ */
+static BIO *
+tls_hook(BIO *bio, void *arg, int connect, int detail)
+{
+    const struct tls *t = arg;
+
+    if (connect && detail) {
+        BIO *sbio = BIO_new(BIO_f_ssl());
+        SSL *ssl = sbio != NULL ? SSL_new(t->ctx) : NULL;
+        unsigned char addr[16];
+        int is_ip =
+            inet_pton(AF_INET, t->host, addr) == 1 || inet_pton(AF_INET6, t->host, addr) == 1;
+
+        if (ssl == NULL) {
+            BIO_free(sbio);
+            return NULL;
+        }
+        if (is_ip) {
+            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t->host);
+        } else {
+            SSL_set_tlsext_host_name(ssl, t->host);
+            SSL_set1_host(ssl, t->host);
+        }
+        SSL_set_connect_state(ssl);
+        BIO_set_ssl(sbio, ssl, BIO_CLOSE);
+        return BIO_push(sbio, bio);
+    }
+    if (!connect) {
+        BIO *inner;
+
+        ERR_set_mark();
+        BIO_ssl_shutdown(bio);
+        inner = BIO_pop(bio);
+        BIO_free(bio);
+        ERR_pop_to_mark();
+        return inner;
+    }
+    return bio;
+}
+
+/* A TLS client context that verifies the server against the system's authorities. */
+static SSL_CTX *
+tls_context(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+    if (ctx == NULL)
+        return NULL;
+    if (SSL_CTX_set_default_verify_paths(ctx) != 1 ||
+        SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    return ctx;
+}
+
 /* POST the DER request to url; returns the parsed response or NULL. */
 static OCSP_RESPONSE *
 post(const char *url, int timeout_s, OCSP_REQUEST *req, char *why, size_t size)
@@ -40,6 +113,7 @@ post(const char *url, int timeout_s, OCSP_REQUEST *req, char *why, size_t size)
     char *host = NULL, *port = NULL, *path = NULL;
     BIO *body = NULL, *reply = NULL;
     OCSP_RESPONSE *resp = NULL;
+    struct tls tls = {0};
     int use_ssl = 0;
 
     if (OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL) != 1) {
@@ -47,19 +121,21 @@ post(const char *url, int timeout_s, OCSP_REQUEST *req, char *why, size_t size)
         goto out;
     }
     if (use_ssl) {
-        /* FIXME: OCSP over https is not supported (RFC 6960 responders are usually plain
-         * http); such a URL counts as unreachable and the policy decides, so an https-only
-         * responder needs efirma.ocsp_url pointing to an http endpoint. */
-        say(CRYPTO__OCSP_UNREACHABLE, why, size, "el servicio OCSP por https no está soportado");
-        goto out;
+        tls.host = host;
+        tls.ctx = tls_context();
+        if (tls.ctx == NULL) {
+            say(CRYPTO__OCSP_UNREACHABLE, why, size, "no se pudo preparar la conexión TLS");
+            goto out;
+        }
     }
 
     body = ASN1_item_i2d_mem_bio(ASN1_ITEM_rptr(OCSP_REQUEST), (const ASN1_VALUE *)req);
     reply = body == NULL
                 ? NULL
-                : OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, NULL, NULL, NULL, NULL,
-                                     0, NULL, "application/ocsp-request", body,
-                                     "application/ocsp-response", 1, MAX_RESPONSE, timeout_s, 0);
+                : OSSL_HTTP_transfer(NULL, host, port, path, use_ssl, NULL, NULL, NULL, NULL,
+                                     use_ssl ? tls_hook : NULL, &tls, 0, NULL,
+                                     "application/ocsp-request", body, "application/ocsp-response",
+                                     1, MAX_RESPONSE, timeout_s, 0);
     if (reply == NULL) {
         char text[128];
 
@@ -72,6 +148,7 @@ post(const char *url, int timeout_s, OCSP_REQUEST *req, char *why, size_t size)
         say(CRYPTO__OCSP_UNREACHABLE, why, size, "la respuesta OCSP no se pudo leer");
 
 out:
+    SSL_CTX_free(tls.ctx);
     BIO_free(body);
     BIO_free(reply);
     OPENSSL_free(host);

@@ -1,13 +1,17 @@
 """`buzon efirma`: SAT's test e.firma and CSD, interoperability with `openssl dgst`, the test
-PKI, chains, CRL and OCSP revocation against a real `openssl ocsp` responder on loopback."""
+PKI, chains, CRL and OCSP revocation against a real `openssl ocsp` responder on loopback, over
+http and, as SAT's responder is, over https."""
 import base64
 import json
 import os
 import shutil
 import socket
 import subprocess
+import ssl
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from clitest import run, check, finish, json_lines
 
@@ -267,6 +271,60 @@ try:
 finally:
     responder.terminate()
     responder.wait(timeout=10)
+
+# --- OCSP over https ----------------------------------------------------------------------------
+# SAT's responder is https. Each request is answered by `openssl ocsp -reqin/-respout` behind a
+# TLS server whose certificate names 127.0.0.1; the client trusts it through SSL_CERT_FILE.
+tls_cert, tls_key = os.path.join(work, "tls.pem"), os.path.join(work, "tls.key")
+rc, _, err = openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", tls_key,
+                     "-out", tls_cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                     "-addext", "subjectAltName=IP:127.0.0.1")
+check("a TLS certificate for the loopback responder", rc == 0, err)
+
+
+class OcspOverTls(BaseHTTPRequestHandler):
+    def do_POST(self):
+        req = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "req.der"), "wb") as f:
+                f.write(req)
+            openssl("ocsp", "-index", os.path.join(ca, "index.txt"), "-CA",
+                    os.path.join(ca, "ac.pem"), "-rsigner", os.path.join(ca, "ocsp.pem"),
+                    "-rkey", os.path.join(ca, "ocsp.key.pem"), "-reqin",
+                    os.path.join(d, "req.der"), "-respout", os.path.join(d, "resp.der"))
+            with open(os.path.join(d, "resp.der"), "rb") as f:
+                resp = f.read()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/ocsp-response")
+        self.send_header("Content-Length", str(len(resp)))
+        self.end_headers()
+        self.wfile.write(resp)
+
+    def log_message(self, *args):
+        pass
+
+
+httpd = ThreadingHTTPServer(("127.0.0.1", 0), OcspOverTls)
+tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+tls_ctx.load_cert_chain(tls_cert, tls_key)
+httpd.socket = tls_ctx.wrap_socket(httpd.socket, server_side=True)
+threading.Thread(target=httpd.serve_forever, daemon=True).start()
+https_env = {**test_env, "BUZON_EFIRMA_OCSP_URL": f"https://127.0.0.1:{httpd.server_address[1]}/",
+             "SSL_CERT_FILE": tls_cert}
+try:
+    rc, res, err = verify(os.path.join(work, "plain_revoked.cer"), sign_with("plain_revoked"),
+                          env=https_env)
+    check("an https OCSP responder is asked and its answer counts (cert_revoked)",
+          rc == 1 and error_of(res, "revocation") == "cert_revoked", str(res) + err)
+    rc, res, err = verify(os.path.join(work, "plain.cer"), sign_with("plain"), env=https_env)
+    check("an https OCSP responder's good answer counts (source ocsp)",
+          rc == 0 and res["checks"]["revocation"].get("source") == "ocsp", str(res) + err)
+    untrusted = {**https_env, "SSL_CERT_FILE": os.path.join(ca, "ac.pem")}
+    rc, res, err = verify(os.path.join(work, "plain.cer"), sign_with("plain"), env=untrusted)
+    check("an https responder whose TLS certificate is not trusted is not believed",
+          rc == 1 and error_of(res, "revocation") == "revocation_unreachable", str(res) + err)
+finally:
+    httpd.shutdown()
 
 good_sig = sign_with("good")
 rc, res, err = verify(os.path.join(work, "good.cer"), good_sig, env=test_env)
