@@ -6,9 +6,13 @@
  * PEM file (one or more certificates) or a directory of PEM or DER certificate
  * files.
  *
- * FIXME: the SAT trust store, revocation (OCSP/CRL) and SAT's certificate
- * profile checks belong to the e.firma module; until it is merged, callers must
- * name the trust anchors, and a revoked seal certificate is not detected here.
+ * The anchors are named by the caller on purpose: whoever verifies a receipt
+ * offline decides what they trust, not the server that sealed it. SAT's profile
+ * and the online trust store are crypto/trust.h's.
+ *
+ * FIXME: revocation of the seal certificate is not checked here (no CRL or OCSP
+ * offline); a revoked institute seal would still verify until a CRL can be
+ * given to `buzon verify`.
  *
  * Thread-safety: no shared state; may be called from several threads.
  */
