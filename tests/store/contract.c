@@ -1173,6 +1173,96 @@ concurrent_appends_to_the_log_get_dense_distinct_indexes(void **state)
     f->ops->rollback(tx);
 }
 
+/* Lineamientos 5.9: requests for guidance by particular and by unit, answered once. */
+static void
+requests_for_guidance_are_listed_by_particular_and_unit_and_answered_once(void **state)
+{
+    struct fixture *f = *state;
+    struct store_tx *tx = begin(f, STORE_TX_WRITE);
+    struct store_clarification c = {0}, got = {0}, *items = NULL;
+    struct store_staff st = {.roles = STORE_ROLE_REVIEWER, .active = true};
+    struct error err = {0};
+    char text[] = "No puedo registrar mi teléfono móvil: el sistema dice que ya existe.";
+    char answer[] = "Su número quedó liberado; regístrelo de nuevo.";
+    char huge[STORE_CLARIFICATION_TEXT_MAX + 2];
+    int64_t a = add_particular(f, tx, "JJJ010101JJJ"), b = add_particular(f, tx, "KKK010101KKK");
+    int64_t first;
+    size_t n = 0;
+
+    snprintf(st.rfc, sizeof(st.rfc), "SSSS010101SS2");
+    snprintf(st.name, sizeof(st.name), "Funcionario de orientación");
+    snprintf(st.unit, sizeof(st.unit), "05");
+    st.created_at = f->now;
+    OK(f->ops->staff_insert(tx, &st, ERR(e_)));
+
+    c.particular_id = a;
+    snprintf(c.topic, sizeof(c.topic), "contacts");
+    c.text = text;
+    c.filed_at = f->now;
+    snprintf(c.unit, sizeof(c.unit), "05");
+    OK(f->ops->clarification_insert(tx, &c, ERR(e_)));
+    first = c.id;
+    c.particular_id = b;
+    snprintf(c.topic, sizeof(c.topic), "rfc");
+    snprintf(c.unit, sizeof(c.unit), "00");
+    c.filed_at = f->now + 1;
+    OK(f->ops->clarification_insert(tx, &c, ERR(e_)));
+    assert_true(c.id > first);
+    commit(f, tx);
+
+    /* An unknown topic and an empty or over-long text are refused. */
+    tx = begin(f, STORE_TX_WRITE);
+    snprintf(c.topic, sizeof(c.topic), "otro");
+    assert_int_not_equal(f->ops->clarification_insert(tx, &c, &err), STORE_OK);
+    f->ops->rollback(tx);
+    tx = begin(f, STORE_TX_WRITE);
+    snprintf(c.topic, sizeof(c.topic), "rfc");
+    memset(huge, 'x', sizeof(huge) - 1);
+    huge[sizeof(huge) - 1] = '\0';
+    c.text = huge;
+    assert_int_equal(f->ops->clarification_insert(tx, &c, &err), STORE_INVALID);
+    f->ops->rollback(tx);
+
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->clarification_list(tx, 0, NULL, 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 2);
+    assert_string_equal(items[0].rfc, "KKK010101KKK"); /* newest first */
+    assert_string_equal(items[1].text, text);
+    assert_null(items[1].answer);
+    store_clarification_list_free(items, n);
+    OK(f->ops->clarification_list(tx, a, NULL, 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, first);
+    store_clarification_list_free(items, n);
+    OK(f->ops->clarification_list(tx, 0, "00", 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_string_equal(items[0].topic, "rfc");
+    store_clarification_list_free(items, n);
+    OK(f->ops->clarification_list(tx, 0, NULL, c.id, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, first);
+    store_clarification_list_free(items, n);
+    f->ops->rollback(tx);
+
+    tx = begin(f, STORE_TX_WRITE);
+    OK(f->ops->clarification_answer(tx, first, answer, f->now + 60, st.id, ERR(e_)));
+    assert_int_equal(f->ops->clarification_answer(tx, first, answer, f->now + 61, st.id, &err),
+                     STORE_NOT_FOUND);
+    assert_int_equal(f->ops->clarification_answer(tx, first + 1000, answer, f->now, st.id, &err),
+                     STORE_NOT_FOUND);
+    commit(f, tx);
+
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->clarification_get(tx, first, &got, ERR(e_)));
+    assert_string_equal(got.answer, answer);
+    assert_int_equal(got.answered_at, f->now + 60);
+    assert_int_equal(got.answered_by, st.id);
+    assert_string_equal(got.unit, "05");
+    store_clarification_cleanup(&got);
+    assert_int_equal(f->ops->clarification_get(tx, first + 1000, &got, &err), STORE_NOT_FOUND);
+    f->ops->rollback(tx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1202,6 +1292,7 @@ main(int argc, char **argv)
         T(rollback_discards_everything_the_transaction_did),
         T(maintenance_makes_room_for_new_months_and_can_run_again),
         T(concurrent_appends_to_the_log_get_dense_distinct_indexes),
+        T(requests_for_guidance_are_listed_by_particular_and_unit_and_answered_once),
 #undef T
     };
     char url[512], dir[256];
