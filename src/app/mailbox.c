@@ -139,36 +139,12 @@ struct summary_ctx {
     struct app_mailbox_summary *out;
 };
 
-static void
-count_contacts(const struct store_contact *c, size_t n, struct app_mailbox_summary *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (c[i].state == STORE_CONTACT_CANCELLED)
-            continue;
-        if (c[i].regpat[0] == '\0' && c[i].kind == STORE_CONTACT_EMAIL)
-            out->emails++;
-        if (c[i].regpat[0] == '\0' && c[i].kind == STORE_CONTACT_MOBILE)
-            out->mobile = true;
-        if (c[i].state == STORE_CONTACT_CONFIRMED) {
-            out->confirmed++;
-            continue;
-        }
-        out->pending++;
-        if (out->validation_deadline == 0 || c[i].deadline < out->validation_deadline)
-            out->validation_deadline = c[i].deadline;
-    }
-}
-
 static int
 summary_tx(struct store_tx *tx, void *arg, struct error *err)
 {
     struct summary_ctx *c = arg;
-    const struct store_ops *ops = store_tx_store(tx)->ops;
     struct app_mailbox_summary *out = c->out;
-    struct store_particular p;
-    struct store_contact *contacts = NULL;
-    struct store_terms t;
-    size_t n = 0;
+    struct store_mailbox_summary m;
     int rc;
 
     if (c->audit) {
@@ -177,31 +153,23 @@ summary_tx(struct store_tx *tx, void *arg, struct error *err)
         if (rc != STORE_OK)
             return rc;
     }
-    rc = ops->particular_get_by_rfc(tx, c->rfc, &p, err);
+    rc = store_tx_store(tx)->ops->mailbox_summary(tx, c->rfc, &m, err);
     if (rc == STORE_NOT_FOUND) {
         error_clear(err);
         return STORE_OK; /* no record yet: not enabled */
     }
     if (rc != STORE_OK)
         return rc;
-    out->state = p.mailbox_state;
-    out->enabled_at = p.enabled_at;
-    if (p.enable_deadline != 0)
-        out->enable_deadline = from_yyyymmdd(p.enable_deadline);
-
-    rc = ops->contact_list(tx, p.id, &contacts, &n, err);
-    if (rc != STORE_OK)
-        return rc;
-    count_contacts(contacts, n, out);
-    free(contacts);
-
-    rc = ops->terms_latest(tx, p.id, &t, err);
-    if (rc == STORE_OK)
-        out->terms_signed_at = t.signed_at;
-    else if (rc == STORE_NOT_FOUND)
-        error_clear(err);
-    else
-        return rc;
+    out->state = m.mailbox_state;
+    out->enabled_at = m.enabled_at;
+    if (m.enable_deadline != 0)
+        out->enable_deadline = from_yyyymmdd(m.enable_deadline);
+    out->emails = (unsigned)m.emails;
+    out->mobile = m.mobiles > 0;
+    out->pending = (unsigned)m.pending;
+    out->confirmed = (unsigned)m.confirmed;
+    out->validation_deadline = m.validation_deadline;
+    out->terms_signed_at = m.terms_signed_at;
     return STORE_OK;
 }
 

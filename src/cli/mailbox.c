@@ -93,8 +93,13 @@ show(struct app *a, const char *rfc)
     console_actor(&who);
     if (app_mailbox_summary(a, &who, rfc, "cli", &s, &err) != 0)
         return cli_error_from(CLI_FAIL, &err);
-    root = http_mailbox_summary_json(&s);
-    text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    {
+        char compact[HTTP_MAILBOX_SUMMARY_MAX];
+
+        http_mailbox_summary_text(&s, compact);
+        root = json_loads(compact, 0, NULL);
+    }
+    text = root != NULL ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     if (text == NULL)
         return cli_error(CLI_FAIL, "internal", "no se pudo escribir el resumen");

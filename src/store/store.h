@@ -447,6 +447,20 @@ struct store_clarification {
     int64_t answered_by;          /* staff id; 0 until answered */
 };
 
+/* What the mailbox summary shows of a particular, read by one statement (5.1-5.4). */
+struct store_mailbox_summary {
+    int64_t particular_id;
+    enum store_mailbox_state mailbox_state;
+    int64_t enabled_at;
+    int32_t enable_deadline;     /* YYYYMMDD */
+    int64_t emails;              /* the RFC's own e-mails, not cancelled */
+    int64_t mobiles;             /* the RFC's own mobiles, not cancelled */
+    int64_t pending;             /* contact means pending, any registro patronal */
+    int64_t confirmed;           /* contact means confirmed, any registro patronal */
+    int64_t validation_deadline; /* earliest deadline of a pending one; 0 when none */
+    int64_t terms_signed_at;     /* latest acceptance of the terms; 0 when none */
+};
+
 /* Release the heap members of a record (in-out; may be NULL) and set them to NULL. */
 void store_filing_cleanup(struct store_filing *f);
 void store_communication_cleanup(struct store_communication *c);
@@ -691,6 +705,11 @@ struct store_ops {
                               size_t *n, struct error *err);
     int (*clarification_answer)(struct store_tx *tx, int64_t id, const char *answer, int64_t at,
                                 int64_t staff_id, struct error *err);
+
+    /* The summary of the mailbox of rfc in one statement (the API's cheapest authenticated
+     * read): STORE_NOT_FOUND when the RFC has no record. */
+    int (*mailbox_summary)(struct store_tx *tx, const char *rfc, struct store_mailbox_summary *out,
+                           struct error *err);
 };
 
 /* The public face of an open store: backends extend it. */

@@ -1263,6 +1263,71 @@ requests_for_guidance_are_listed_by_particular_and_unit_and_answered_once(void *
     f->ops->rollback(tx);
 }
 
+/* The mailbox summary: one statement over the particular, its contacts and its terms. */
+static void
+the_mailbox_summary_counts_contacts_and_reads_the_latest_terms(void **state)
+{
+    struct fixture *f = *state;
+    struct store_tx *tx = begin(f, STORE_TX_WRITE);
+    int64_t pid = add_particular(f, tx, "LLL010101LLL");
+    struct store_regpat rp = {.particular_id = pid, .added_at = 1};
+    struct store_terms t = {.particular_id = pid};
+    struct store_mailbox_summary m;
+    struct error err = {0};
+    static const struct {
+        const char *regpat, *address;
+        enum store_contact_kind kind;
+        enum store_contact_state state;
+        int64_t deadline;
+    } rows[] = {
+        {"", "a@ejemplo.mx", STORE_CONTACT_EMAIL, STORE_CONTACT_PENDING, 500},
+        {"", "b@ejemplo.mx", STORE_CONTACT_EMAIL, STORE_CONTACT_CONFIRMED, 100},
+        {"", "c@ejemplo.mx", STORE_CONTACT_EMAIL, STORE_CONTACT_CANCELLED, 50},
+        {"", "+525512345678", STORE_CONTACT_MOBILE, STORE_CONTACT_PENDING, 300},
+        {"Y5412345101", "d@ejemplo.mx", STORE_CONTACT_EMAIL, STORE_CONTACT_PENDING, 200},
+    };
+
+    OK(f->ops->mailbox_summary(tx, "LLL010101LLL", &m, ERR(e_)));
+    assert_int_equal(m.particular_id, pid);
+    assert_int_equal(m.emails + m.mobiles + m.pending + m.confirmed, 0);
+    assert_int_equal(m.validation_deadline, 0);
+    assert_int_equal(m.terms_signed_at, 0);
+    assert_int_equal(f->ops->mailbox_summary(tx, "ZZZ010101ZZZ", &m, &err), STORE_NOT_FOUND);
+
+    snprintf(rp.regpat, sizeof(rp.regpat), "Y5412345101");
+    OK(f->ops->regpat_insert(tx, &rp, ERR(e_)));
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct store_contact c = {.particular_id = pid, .kind = rows[i].kind};
+
+        snprintf(c.regpat, sizeof(c.regpat), "%s", rows[i].regpat);
+        snprintf(c.address, sizeof(c.address), "%s", rows[i].address);
+        c.state = rows[i].state;
+        c.registered_at = f->now;
+        c.deadline = f->now + rows[i].deadline;
+        OK(f->ops->contact_insert(tx, &c, ERR(e_)));
+    }
+    snprintf(t.version, sizeof(t.version), "2024-1");
+    snprintf(t.cert_number, sizeof(t.cert_number), "30001000000500003416");
+    snprintf(t.signature, sizeof(t.signature), "ZmlybWE=");
+    t.signed_at = f->now + 7;
+    OK(f->ops->terms_insert(tx, &t, ERR(e_)));
+    OK(f->ops->particular_set_mailbox(tx, pid, STORE_MAILBOX_ENABLED, f->now + 7, f->now + 7,
+                                      ERR(e_)));
+    commit(f, tx);
+
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->mailbox_summary(tx, "LLL010101LLL", &m, ERR(e_)));
+    f->ops->rollback(tx);
+    assert_int_equal(m.mailbox_state, STORE_MAILBOX_ENABLED);
+    assert_int_equal(m.enabled_at, f->now + 7);
+    assert_int_equal(m.emails, 2); /* the RFC's own, not cancelled */
+    assert_int_equal(m.mobiles, 1);
+    assert_int_equal(m.pending, 3); /* the registro patronal's included */
+    assert_int_equal(m.confirmed, 1);
+    assert_int_equal(m.validation_deadline, f->now + 200);
+    assert_int_equal(m.terms_signed_at, f->now + 7);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1293,6 +1358,7 @@ main(int argc, char **argv)
         T(maintenance_makes_room_for_new_months_and_can_run_again),
         T(concurrent_appends_to_the_log_get_dense_distinct_indexes),
         T(requests_for_guidance_are_listed_by_particular_and_unit_and_answered_once),
+        T(the_mailbox_summary_counts_contacts_and_reads_the_latest_terms),
 #undef T
     };
     char url[512], dir[256];
