@@ -179,11 +179,30 @@ app_mailbox_summary(struct app *a, const struct app_actor *who, const char *rfc,
 {
     struct app_target target = {rfc, NULL};
     struct summary_ctx c = {a, who, rfc, request_id, false, app_now(a), out};
+    char normalized[STORE_RFC_MAX + 4];
+    struct ident id;
     int32_t today;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (rfc == NULL || rfc[0] == '\0' || strlen(rfc) > STORE_RFC_MAX)
+    if (rfc == NULL || rfc[0] == '\0' || strlen(rfc) > 64)
+        return error_set(err, "mailbox_rfc_invalid",
+                         "indique el RFC del buzón (12 caracteres persona moral, 13 persona "
+                         "física)");
+    /* Staff and systems type the RFC: checked and normalised as SAT writes it. A
+     * particular's is its session's, checked at login. */
+    if (who != NULL && who->kind != APP_ACTOR_PARTICULAR) {
+        struct error ierr = {0};
+
+        if (ident_parse_rfc(rfc, strlen(rfc), &id, &ierr) != 0)
+            return error_set(err, "mailbox_rfc_invalid", "el RFC del buzón no es válido: %s",
+                             ierr.message);
+        snprintf(normalized, sizeof(normalized), "%s", id.normalized);
+        rfc = normalized;
+        target.rfc = normalized;
+        c.rfc = normalized;
+    }
+    if (strlen(rfc) > STORE_RFC_MAX)
         return error_set(err, "mailbox_rfc_invalid", "el RFC del buzón no es válido");
     if (app_authorize(who, APP_ACTION_MAILBOX_READ, &target, &c.audit, err) != 0)
         return -1;

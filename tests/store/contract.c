@@ -159,6 +159,34 @@ a_database_newer_than_the_program_is_refused(void **state)
     assert_non_null(strstr(err.message, "más nuevo"));
 }
 
+/* A migration the database lacks below its newest version (its change merged later) is
+ * applied when the store opens; without migrate the database is refused as old. */
+static void
+a_missing_lower_migration_is_applied_later(void **state)
+{
+    struct fixture *f = *state;
+    struct store_options opts = {.url = f->url, .data_dir = f->dir, .migrate = false};
+    struct store *again = NULL;
+    struct error err = {0};
+    int applied = -1;
+
+    /* As if 0005 had been applied by a program that did not know 0002 yet. */
+    assert_int_equal(harness_sql(f->url, "DROP TABLE receipt_pending"), 0);
+    assert_int_equal(harness_sql(f->url, "DROP TABLE folio_sequences"), 0);
+    assert_int_equal(harness_sql(f->url, "DROP TABLE merkle_nodes"), 0);
+    assert_int_equal(harness_sql(f->url, "DELETE FROM schema_migrations WHERE version = 2"), 0);
+
+    assert_int_not_equal(store_open(&opts, &again, NULL, &err), STORE_OK);
+    assert_string_equal(err.code, "store_schema_old");
+    opts.migrate = true;
+    assert_int_equal(store_open(&opts, &again, &applied, &err), STORE_OK);
+    assert_int_equal(applied, 1);
+    store_close(again);
+    assert_int_equal(store_open(&opts, &again, &applied, &err), STORE_OK);
+    assert_int_equal(applied, 0);
+    store_close(again);
+}
+
 static void
 a_particular_round_trips_and_its_rfc_is_unique(void **state)
 {
@@ -1335,6 +1363,7 @@ main(int argc, char **argv)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(opening_again_applies_no_migration_and_reports_the_version),
         T(a_database_newer_than_the_program_is_refused),
+        T(a_missing_lower_migration_is_applied_later),
         T(a_particular_round_trips_and_its_rfc_is_unique),
         T(over_long_and_malformed_fields_are_refused_and_change_nothing),
         T(references_to_nothing_are_refused),

@@ -653,7 +653,14 @@ staff_and_system_reads_are_audited_and_others_refused(void **state)
     OK(app_mailbox_summary(f->app, &who, PERSON, "t", &s, ERR(e_)));
     assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_events"), 0);
 
-    OK(app_mailbox_summary(f->app, &issuer, PERSON, "t", &s, ERR(e_)));
+    /* Staff type the RFC: checked and normalised first. */
+    assert_int_not_equal(app_mailbox_summary(f->app, &issuer, "PELM-800101", "t", &s, &err), 0);
+    assert_string_equal(err.code, "mailbox_rfc_invalid");
+    assert_int_not_equal(app_mailbox_summary(f->app, &issuer, NULL, "t", &s, &err), 0);
+    assert_string_equal(err.code, "mailbox_rfc_invalid");
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_events"), 0);
+    OK(app_mailbox_summary(f->app, &issuer, " pelm800101ab1 ", "t", &s, ERR(e_)));
+    assert_string_equal(s.rfc, PERSON);
     assert_int_equal(s.state, STORE_MAILBOX_ENABLED);
     OK(app_mailbox_summary(f->app, &sys, PERSON, "t", &s, ERR(e_)));
     assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_events WHERE action = "
