@@ -37,6 +37,7 @@ app_new(const struct app_options *opts)
     a->now_arg = opts->now_arg;
     a->limiter = app_limiter_new();
     a->ledger = opts->ledger;
+    a->centro = opts->centro;
 
     a->transitional_end = opts->transitional_end;
     if (a->transitional_end == 0) {

@@ -27,6 +27,7 @@ struct store;
 struct crypto_trust;
 struct app_limiter;
 struct evidence_ledger;
+struct tz_zone;
 
 /* Microseconds since the Unix epoch, UTC. */
 typedef int64_t (*app_now_fn)(void *arg);
@@ -67,6 +68,9 @@ struct app_options {
     size_t terms_len;
     /* Administrative unit that answers requests for guidance (5.9); NULL: the central "00". */
     const char *clarification_unit;
+    /* Centro time (America/Mexico_City, Lineamientos 5.7) from the tz database, borrowed; NULL:
+     * a fixed UTC-06:00, right since Centro dropped DST in October 2022 only. */
+    const struct tz_zone *centro;
 };
 
 struct app {
@@ -80,6 +84,7 @@ struct app {
     int32_t transitional_end;
     struct app_terms terms;
     char clarification_unit[32];
+    const struct tz_zone *centro;
 };
 
 /* A new context for opts (in). Never NULL; release with app_free. */

@@ -3,6 +3,7 @@
 
 #include "base/log.h"
 #include "core/civil.h"
+#include "core/clock.h"
 #include "core/ident.h"
 #include "core/mem.h"
 
@@ -14,8 +15,7 @@
 enum {
     US = 1000000,
     DAY_S = 86400,
-    /* FIXME(tz): Centro time as a fixed UTC-06:00 (no DST in Centro since October 2022);
-     * read the zone from the legal clock (core/clock.h) once the app holds one. */
+    /* Centro time without the tz database: UTC-06:00, true since October 2022 only. */
     CENTRO_OFFSET_S = -6 * 3600,
     PROGRESS_EVERY = 10000,
     LINE_MAX_BYTES = 1024,
@@ -42,11 +42,23 @@ app_mailbox_state_name(enum store_mailbox_state st)
 }
 
 int32_t
-app__today_centro(int64_t now)
+app__date_centro(const struct app *a, int64_t now)
 {
     int64_t s = now / US + CENTRO_OFFSET_S;
 
+    if (a->centro != NULL)
+        return clock_date_in(a->centro, now);
+    /* FIXME(tz): without the tz database (it failed to open at start-up, logged), dates
+     * before October 2022 in summer are an hour off. */
     return (int32_t)((s - (s % DAY_S + DAY_S) % DAY_S) / DAY_S);
+}
+
+int64_t
+app__midnight_centro(const struct app *a, int32_t date)
+{
+    if (a->centro != NULL)
+        return clock_wall_instant(a->centro, date, 0, NULL);
+    return ((int64_t)date * DAY_S - CENTRO_OFFSET_S) * US;
 }
 
 /* A day number as the YYYYMMDD the store keeps. */
@@ -217,7 +229,7 @@ app_mailbox_summary(struct app *a, const struct app_actor *who, const char *rfc,
     if (rc != STORE_OK)
         return rc;
 
-    today = app__today_centro(c.now);
+    today = app__date_centro(a, c.now);
     out->in_transitional = today <= out->enable_deadline;
     out->days_left = out->in_transitional ? (int64_t)out->enable_deadline - today : 0;
     return 0;
@@ -411,7 +423,7 @@ import_tx(struct store_tx *tx, void *arg, struct error *err)
     for (size_t i = 0; i < c->n; i++) {
         const struct app_import_row *r = &c->rows[i];
         /* The date's first instant in Centro time (5.7). */
-        int64_t at = ((int64_t)r->enabled_date * DAY_S - CENTRO_OFFSET_S) * US;
+        int64_t at = app__midnight_centro(c->a, r->enabled_date);
         struct store_particular p;
 
         rc = ops->particular_get_by_rfc(tx, r->rfc, &p, err);

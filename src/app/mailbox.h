@@ -103,7 +103,10 @@ int app__audit_read(struct store_tx *tx, const struct app_actor *who, const char
                     const char *subject, const char *rfc, const char *request_id, int64_t now,
                     struct error *err);
 
-/* Today's date in Centro time at instant now (microseconds), as a day number. */
-int32_t app__today_centro(int64_t now);
+/* The date in Centro time of instant now (microseconds), as a day number. */
+int32_t app__date_centro(const struct app *a, int64_t now);
+
+/* The instant (microseconds) at which date (a day number) begins in Centro time. */
+int64_t app__midnight_centro(const struct app *a, int32_t date);
 
 #endif

@@ -2,6 +2,8 @@
 #include "cli/appcfg.h"
 
 #include "base/clockconf.h"
+#include "base/log.h"
+#include "core/clock.h"
 #include "cli/cli.h"
 #include "core/mem.h"
 
@@ -31,6 +33,17 @@ cli_app_new(const struct config *cfg, struct store *store, struct crypto_trust *
     if (clockconf_policy(cfg, &policy, err) != 0)
         return -1;
     o.transitional_end = policy.transitional_end;
+
+    /* Centro time for legal dates (5.7). Without it the server still runs, an hour off in the
+     * summers before October 2022. */
+    parts->tz = tz_db_open(policy.zoneinfo_dir[0] != '\0' ? policy.zoneinfo_dir : NULL,
+                           policy.tzdata_min_version, err);
+    if (parts->tz != NULL)
+        o.centro = tz_db_zone(parts->tz, CLOCK_CENTRO_ZONE, err);
+    if (o.centro == NULL) {
+        log_warn("tz_unavailable", LOG_STR("code", err->code), LOG_STR("message", err->message));
+        error_clear(err);
+    }
     o.clarification_unit = config_str(cfg, "mailbox", "clarification_unit");
 
     if (file[0] != '\0') {
@@ -59,6 +72,9 @@ cli_app_new(const struct config *cfg, struct store *store, struct crypto_trust *
 void
 cli_app_parts_free(struct cli_app_parts *parts)
 {
-    if (parts != NULL)
-        MEM_FREE(parts->terms_text);
+    if (parts == NULL)
+        return;
+    MEM_FREE(parts->terms_text);
+    tz_db_free(parts->tz);
+    parts->tz = NULL;
 }

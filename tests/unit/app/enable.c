@@ -17,6 +17,7 @@
 #include "app/mailbox.h"
 #include "app/terms.h"
 #include "core/civil.h"
+#include "core/tz.h"
 #include "crypto/sign.h"
 #include "crypto/testpki.h"
 #include "crypto/trust.h"
@@ -156,9 +157,10 @@ teardown_group(void **state)
 }
 
 static struct app *
-new_app(struct fx *f, struct evidence_ledger *ledger, int32_t transitional_end)
+new_app_in(struct fx *f, struct evidence_ledger *ledger, int32_t transitional_end,
+           const struct tz_zone *centro)
 {
-    struct app_options o = {.store = f->store, .trust = trust, .now = test_now};
+    struct app_options o = {.store = f->store, .trust = trust, .now = test_now, .centro = centro};
 
     o.policy = (struct app_policy){.challenge_ttl_s = 120,
                                    .session_idle_s = 900,
@@ -168,6 +170,12 @@ new_app(struct fx *f, struct evidence_ledger *ledger, int32_t transitional_end)
     o.ledger = ledger;
     o.transitional_end = transitional_end;
     return app_new(&o);
+}
+
+static struct app *
+new_app(struct fx *f, struct evidence_ledger *ledger, int32_t transitional_end)
+{
+    return new_app_in(f, ledger, transitional_end, NULL);
 }
 
 static int
@@ -598,7 +606,7 @@ the_deadline_follows_the_configured_end_and_counts_natural_days(void **state)
 {
     struct fx *f = *state;
     struct app_actor who = particular(OTHER);
-    int32_t today = app__today_centro(fake_now);
+    int32_t today = app__date_centro(f->app, fake_now);
     struct app *a = new_app(f, f->ledger, today + 10);
     struct app_mailbox_summary s;
 
@@ -737,6 +745,36 @@ import_sets_enabled_2020_with_the_original_date_and_runs_again_harmlessly(void *
     assert_int_equal(res.enabled, 1);
     assert_int_equal(count_rows(f, "SELECT count(*) FROM particulars"), 3);
     free(rows);
+}
+
+/* With the tz database, Centro's midnight follows its DST of those years (5.7). */
+static void
+import_dates_begin_at_midnight_in_centro_time_with_its_dst(void **state)
+{
+    struct fx *f = *state;
+    struct app_actor admin = staff(APP_ROLE_ADMINISTRATOR, "00", 0);
+    struct app_actor who = particular(PERSON);
+    struct error err = {0};
+    struct tz_db *db = tz_db_open(NULL, "", &err);
+    const struct tz_zone *centro = db != NULL ? tz_db_zone(db, "America/Mexico_City", &err) : NULL;
+    struct app *a;
+    struct app_import_row row = {.rfc = PERSON, .line = 1};
+    struct app_import_result res;
+    struct app_mailbox_summary s;
+
+    if (centro == NULL)
+        fail_msg("tz: %s %s", err.code, err.message);
+    a = new_app_in(f, f->ledger, 0, centro);
+    row.enabled_date = civil_from_ymd(2021, 7, 1); /* CDT, UTC-05:00 */
+    OK(app_import_2020_apply(a, &admin, &row, 1, NULL, &res, ERR(e_)));
+    OK(app_mailbox_summary(a, &who, PERSON, "t", &s, ERR(e_)));
+    assert_int_equal(s.enabled_at, (civil_from_ymd(2021, 7, 1) * 86400LL + 5 * 3600) * US);
+    /* 2 December 2026, 23:30 Centro is still the 2nd there, the 3rd in UTC. */
+    assert_int_equal(
+        app__date_centro(a, (civil_from_ymd(2026, 12, 3) * 86400LL + 5 * 3600 + 1800) * US),
+        civil_from_ymd(2026, 12, 2));
+    app_free(a);
+    tz_db_free(db);
 }
 
 static void
@@ -971,6 +1009,7 @@ main(void)
         T(the_deadline_follows_the_configured_end_and_counts_natural_days),
         T(staff_and_system_reads_are_audited_and_others_refused),
         T(import_sets_enabled_2020_with_the_original_date_and_runs_again_harmlessly),
+        T(import_dates_begin_at_midnight_in_centro_time_with_its_dst),
         T(a_bad_row_names_its_line_and_nothing_is_imported),
         T(only_an_administrator_imports),
         T(a_particular_files_with_its_session_and_gets_a_receipt),
