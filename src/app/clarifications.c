@@ -80,8 +80,28 @@ struct file_ctx {
     int64_t now;
     struct store_clarification *c;
     struct store_particular p;
+    int64_t pending_id;
+    struct evidence_receipt r; /* the receipt, marked pending with the request */
 };
 
+/* The receipt of a request for guidance: its number, topic, instant and the text's SHA-256. */
+static void
+build_receipt(struct file_ctx *c)
+{
+    uint8_t digest[SHA256_LEN];
+    char id[24];
+
+    evidence_receipt_cleanup(&c->r); /* from an attempt the runner is repeating */
+    sha256(c->c->text, strlen(c->c->text), digest);
+    snprintf(id, sizeof(id), "%" PRId64, c->c->id);
+    evidence_receipt_init(&c->r, EVIDENCE_CLARIFICATION_FILED, c->rfc, c->p.legal_zone);
+    evidence_receipt_add_reference(&c->r, "solicitud", id);
+    evidence_receipt_add_reference(&c->r, "tema", c->c->topic);
+    evidence_receipt_add_instant(&c->r, "presentacion", c->c->filed_at);
+    evidence_receipt_add_document(&c->r, "solicitud.txt", digest);
+}
+
+/* One transaction: the request and the mark of its pending receipt. */
 static int
 file_tx(struct store_tx *tx, void *arg, struct error *err)
 {
@@ -91,33 +111,26 @@ file_tx(struct store_tx *tx, void *arg, struct error *err)
     if (rc != STORE_OK)
         return rc;
     c->c->particular_id = c->p.id;
-    return store_tx_store(tx)->ops->clarification_insert(tx, c->c, err);
+    rc = store_tx_store(tx)->ops->clarification_insert(tx, c->c, err);
+    if (rc != STORE_OK)
+        return rc;
+    build_receipt(c);
+    return evidence_pending_add(tx, &c->r, c->c->id, c->c->filed_at, c->now, &c->pending_id, err);
 }
 
+/* Seal the pending receipt now, so the answer carries its folio. */
 static int
-issue_receipt(struct app *a, const struct file_ctx *c, struct app_receipt_ref *out,
-              struct error *err)
+issue_receipt(struct app *a, struct file_ctx *c, struct app_receipt_ref *out, struct error *err)
 {
-    struct evidence_receipt r;
     struct evidence_sealed sealed = {0};
-    uint8_t digest[SHA256_LEN];
-    char id[24];
-    int rc;
+    int rc = evidence_issue_pending(a->ledger, c->pending_id, &c->r, c->c->id, c->c->filed_at,
+                                    c->now, &sealed, err);
 
-    sha256(c->c->text, strlen(c->c->text), digest);
-    snprintf(id, sizeof(id), "%" PRId64, c->c->id);
-    evidence_receipt_init(&r, EVIDENCE_CLARIFICATION_FILED, c->rfc, c->p.legal_zone);
-    evidence_receipt_add_reference(&r, "solicitud", id);
-    evidence_receipt_add_reference(&r, "tema", c->c->topic);
-    evidence_receipt_add_instant(&r, "presentacion", c->c->filed_at);
-    evidence_receipt_add_document(&r, "solicitud.txt", digest);
-    rc = evidence_issue(a->ledger, &r, c->c->id, c->c->filed_at, c->now, &sealed, err);
     if (rc == 0) {
-        snprintf(out->folio, sizeof(out->folio), "%s", r.folio);
-        snprintf(out->kind, sizeof(out->kind), "%s", evidence_kind_spec(r.kind)->code);
+        snprintf(out->folio, sizeof(out->folio), "%s", c->r.folio);
+        snprintf(out->kind, sizeof(out->kind), "%s", evidence_kind_spec(c->r.kind)->code);
     }
     evidence_sealed_cleanup(&sealed);
-    evidence_receipt_cleanup(&r);
     return rc;
 }
 
@@ -151,18 +164,24 @@ app_clarification_file(struct app *a, const struct app_actor *who, const char *t
     out->filed_at = now;
     snprintf(out->unit, sizeof(out->unit), "%s", a->clarification_unit);
     snprintf(out->rfc, sizeof(out->rfc), "%s", who->rfc);
-    c = (struct file_ctx){a, who->rfc, now, out, {0}};
+    c.a = a;
+    c.rfc = who->rfc;
+    c.now = now;
+    c.c = out;
     rc = store_run(a->store, STORE_TX_WRITE, file_tx, &c, err);
     if (rc != STORE_OK) {
         store_clarification_cleanup(out);
+        evidence_receipt_cleanup(&c.r);
         return rc;
     }
 
-    /* FIXME(pending receipt): issued after the commit, as for the terms (terms.c). */
+    /* Committed with its pending mark: if sealing fails now, evidence_complete_pending seals
+     * it later (`buzon serve` runs it at start-up). */
     rc = issue_receipt(a, &c, receipt, err);
     if (rc != 0)
         log_error("clarification_receipt_failed", LOG_STR("code", err->code),
-                  LOG_INT("clarification", out->id));
+                  LOG_INT("clarification", out->id), LOG_INT("pending_id", c.pending_id));
+    evidence_receipt_cleanup(&c.r);
     return rc;
 }
 

@@ -107,9 +107,29 @@ struct sign_ctx {
     int64_t now;
     struct store_particular p;
     int64_t terms_id;
+    int64_t pending_id;
+    struct evidence_receipt r; /* the receipt, marked pending with the act */
 };
 
-/* One transaction: the acceptance and the enabled mailbox together, or neither. */
+/* The receipt of the signature (5.3): the text's SHA-256, the version, the signer. */
+static void
+build_receipt(const struct app *a, struct sign_ctx *c)
+{
+    uint8_t digest[SHA256_LEN];
+    char doc[48];
+
+    evidence_receipt_cleanup(&c->r); /* from an attempt the runner is repeating */
+    sha256(a->terms.text, a->terms.len, digest);
+    snprintf(doc, sizeof(doc), "terminos-%s.txt", a->terms.version);
+    evidence_receipt_init(&c->r, EVIDENCE_TERMS_SIGNED, c->rfc, c->p.legal_zone);
+    evidence_receipt_add_reference(&c->r, "terminos_version", a->terms.version);
+    evidence_receipt_add_instant(&c->r, "firma", c->now);
+    evidence_receipt_add_document(&c->r, doc, digest);
+    evidence_receipt_set_signer(&c->r, c->cert_number);
+}
+
+/* One transaction: the acceptance, the enabled mailbox and the mark of its pending receipt
+ * together, or none of them. */
 static int
 sign_tx(struct store_tx *tx, void *arg, struct error *err)
 {
@@ -137,33 +157,26 @@ sign_tx(struct store_tx *tx, void *arg, struct error *err)
     if (rc != STORE_OK)
         return rc;
     c->terms_id = t.id;
-    return ops->particular_set_mailbox(tx, c->p.id, STORE_MAILBOX_ENABLED, c->now, c->now, err);
+    rc = ops->particular_set_mailbox(tx, c->p.id, STORE_MAILBOX_ENABLED, c->now, c->now, err);
+    if (rc != STORE_OK)
+        return rc;
+    build_receipt(c->a, c);
+    return evidence_pending_add(tx, &c->r, c->terms_id, c->now, c->now, &c->pending_id, err);
 }
 
+/* Seal the pending receipt now, so the answer carries its folio. */
 static int
-issue_receipt(struct app *a, const struct sign_ctx *c, struct app_receipt_ref *out,
-              struct error *err)
+issue_receipt(struct app *a, struct sign_ctx *c, struct app_receipt_ref *out, struct error *err)
 {
-    struct evidence_receipt r;
     struct evidence_sealed sealed = {0};
-    uint8_t digest[SHA256_LEN];
-    char doc[48];
-    int rc;
+    int rc = evidence_issue_pending(a->ledger, c->pending_id, &c->r, c->terms_id, c->now, c->now,
+                                    &sealed, err);
 
-    sha256(a->terms.text, a->terms.len, digest);
-    snprintf(doc, sizeof(doc), "terminos-%s.txt", a->terms.version);
-    evidence_receipt_init(&r, EVIDENCE_TERMS_SIGNED, c->rfc, c->p.legal_zone);
-    evidence_receipt_add_reference(&r, "terminos_version", a->terms.version);
-    evidence_receipt_add_instant(&r, "firma", c->now);
-    evidence_receipt_add_document(&r, doc, digest);
-    evidence_receipt_set_signer(&r, c->cert_number);
-    rc = evidence_issue(a->ledger, &r, c->terms_id, c->now, c->now, &sealed, err);
     if (rc == 0) {
-        snprintf(out->folio, sizeof(out->folio), "%s", r.folio);
-        snprintf(out->kind, sizeof(out->kind), "%s", evidence_kind_spec(r.kind)->code);
+        snprintf(out->folio, sizeof(out->folio), "%s", c->r.folio);
+        snprintf(out->kind, sizeof(out->kind), "%s", evidence_kind_spec(c->r.kind)->code);
     }
     evidence_sealed_cleanup(&sealed);
-    evidence_receipt_cleanup(&r);
     return rc;
 }
 
@@ -218,22 +231,23 @@ app_terms_sign(struct app *a, const struct app_actor *who, const struct app_term
     rc = store_run(a->store, STORE_TX_WRITE, sign_tx, &c, err);
     if (rc != STORE_OK) {
         crypto_cert_free(cert);
+        evidence_receipt_cleanup(&c.r);
         return rc == STORE_INVALID && error_is_set(err) && strncmp(err->code, "terms_", 6) == 0
                    ? -1
                    : rc;
     }
 
-    /* FIXME(pending receipt): the receipt is issued after the commit (evidence_issue); a
-     * crash between the two leaves the acceptance without its receipt. evidence_pending_add
-     * in sign_tx would let the worker seal it, once the answer can name a pending folio. */
+    /* Committed with its pending mark: if sealing fails now, the receipt is sealed by
+     * evidence_complete_pending (`buzon serve` runs it at start-up), and the signature stands. */
     rc = issue_receipt(a, &c, receipt, err);
     if (rc != 0) {
         char hash[17];
 
         log_rfc_hash(who->rfc, hash);
         log_error("terms_receipt_failed", LOG_STR("rfc_hash", hash), LOG_STR("code", err->code),
-                  LOG_INT("terms_id", c.terms_id));
+                  LOG_INT("terms_id", c.terms_id), LOG_INT("pending_id", c.pending_id));
     }
     crypto_cert_free(cert);
+    evidence_receipt_cleanup(&c.r);
     return rc;
 }

@@ -252,6 +252,18 @@ cli_serve(int argc, char **argv)
         error_clear(&err);
         ledger = NULL;
     }
+    /* Acts committed before a crash whose receipt was not sealed yet get it now. */
+    if (ledger != NULL) {
+        size_t sealed = 0;
+
+        if (evidence_complete_pending(ledger, app_system_now(NULL), &sealed, &err) != 0) {
+            log_error("receipts_pending_failed", LOG_STR("code", err.code),
+                      LOG_STR("message", err.message));
+            error_clear(&err);
+        }
+        if (sealed > 0)
+            log_info("receipts_pending_sealed", LOG_INT("count", sealed));
+    }
     if (cli_app_new(cfg, store, trust, ledger, &parts, &app, &err) != 0) {
         rc = cli_error_from(CLI_USAGE, &err);
         goto out;

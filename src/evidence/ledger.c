@@ -300,6 +300,31 @@ evidence_issue(struct evidence_ledger *l, struct evidence_receipt *r, int64_t su
     return rc;
 }
 
+int
+evidence_issue_pending(struct evidence_ledger *l, int64_t pending_id, struct evidence_receipt *r,
+                       int64_t subject_id, int64_t legal_at, int64_t now_us,
+                       struct evidence_sealed *out, struct error *err)
+{
+    struct issue_job j = {.l = l,
+                          .r = r,
+                          .subject_id = subject_id,
+                          .legal_at = legal_at,
+                          .now_us = now_us,
+                          .pending_id = pending_id};
+    int rc;
+
+    if (pending_id <= 0)
+        return error_set(err, "receipt_invalid", "falta la marca del acuse pendiente");
+    pthread_mutex_lock(&l->mu);
+    rc = issue_run(&j, issue_fn, &j, err);
+    pthread_mutex_unlock(&l->mu);
+    if (rc == STORE_NOT_FOUND)
+        error_set(err, "receipt_pending_gone", "otro proceso ya selló el acuse pendiente");
+    if (rc == STORE_OK)
+        *out = j.sealed;
+    return rc;
+}
+
 /* ---- pending receipts ---- */
 
 int

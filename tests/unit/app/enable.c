@@ -431,6 +431,7 @@ signing_enables_the_mailbox_and_issues_the_receipt(void **state)
     assert_non_null(strstr(row.cadena, app_terms_current(f->app)->sha256));
     assert_non_null(strstr(row.cadena, "|terminos_version|2024-1|"));
     store_receipt_cleanup(&row);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM receipt_pending"), 0);
     free(s.signature);
 
     /* Once is enough. */
@@ -439,6 +440,37 @@ signing_enables_the_mailbox_and_issues_the_receipt(void **state)
     assert_string_equal(err.code, "terms_already_signed");
     free(s.signature);
     assert_int_equal(count_rows(f, "SELECT count(*) FROM terms_acceptances"), 1);
+}
+
+/* Sealing fails after the signature committed: the signature stands, its receipt stays pending
+ * and is sealed once by the next evidence_complete_pending. */
+static void
+a_receipt_that_fails_to_seal_stays_pending_and_is_sealed_later(void **state)
+{
+    struct fx *f = *state;
+    struct app_actor who = particular(PERSON);
+    struct app_receipt_ref r;
+    struct signing s;
+    struct error err = {0};
+    size_t done = 0;
+
+    set_state(f, PERSON, STORE_MAILBOX_CONTACTS_CONFIRMED);
+    build(f, &s, "person", PERSON, "person", 0);
+    evidence__ledger_fail_after(f->ledger, 0);
+    assert_int_not_equal(app_terms_sign(f->app, &who, &s.rq, &r, &err), 0);
+    free(s.signature);
+    assert_string_equal(r.folio, "");
+    assert_int_equal(state_of(f, PERSON), STORE_MAILBOX_ENABLED);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM receipt_pending"), 1);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM receipts"), 0);
+
+    evidence__ledger_fail_after(f->ledger, -1);
+    OK(evidence_complete_pending(f->ledger, fake_now + US, &done, ERR(e_)));
+    assert_int_equal(done, 1);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM receipt_pending"), 0);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM receipts WHERE kind = 3"), 1);
+    OK(evidence_complete_pending(f->ledger, fake_now + 2 * US, &done, ERR(e_)));
+    assert_int_equal(done, 0);
 }
 
 static void
@@ -873,6 +905,7 @@ a_particular_files_with_its_session_and_gets_a_receipt(void **state)
     assert_non_null(strstr(row.cadena, "|solicitud_aclaracion|" PERSON "|"));
     assert_non_null(strstr(row.cadena, "|tema|contacts|"));
     store_receipt_cleanup(&row);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM receipt_pending"), 0);
     store_clarification_cleanup(&c);
     /* The record was created on first use, not enabled. */
     assert_int_equal(state_of(f, PERSON), STORE_MAILBOX_NOT_ENABLED);
@@ -1001,6 +1034,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         T(the_terms_are_the_embedded_text_with_its_hash),
         T(signing_enables_the_mailbox_and_issues_the_receipt),
+        T(a_receipt_that_fails_to_seal_stays_pending_and_is_sealed_later),
         T(terms_wait_for_confirmed_contacts_and_2020_mailboxes_need_none),
         T(a_stale_version_or_hash_or_a_bad_instant_is_refused),
         T(each_certificate_refusal_has_its_own_code),
