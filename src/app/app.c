@@ -2,8 +2,15 @@
 #include "app/app.h"
 
 #include "app/limiter.h"
+#include "app/terms.h"
+#include "core/civil.h"
+#include "core/clock_policy.h"
 #include "core/mem.h"
+#include "core/sha256.h"
 #include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
 
 #include <stdlib.h>
 #include <time.h>
@@ -29,6 +36,36 @@ app_new(const struct app_options *opts)
     a->now = opts->now != NULL ? opts->now : app_system_now;
     a->now_arg = opts->now_arg;
     a->limiter = app_limiter_new();
+    a->ledger = opts->ledger;
+    a->centro = opts->centro;
+
+    a->transitional_end = opts->transitional_end;
+    if (a->transitional_end == 0) {
+        struct clock_policy p;
+
+        clock_policy_default(&p);
+        a->transitional_end = p.transitional_end;
+    }
+
+    if (opts->terms_version != NULL && opts->terms_text != NULL) {
+        a->terms.version = opts->terms_version;
+        a->terms.text = opts->terms_text;
+        a->terms.len = opts->terms_len;
+    } else {
+        a->terms.version = app_terms_embedded_version;
+        a->terms.text = (const char *)app_terms_embedded_text;
+        a->terms.len = app_terms_embedded_len;
+    }
+    {
+        uint8_t digest[SHA256_LEN];
+
+        sha256(a->terms.text, a->terms.len, digest);
+        sha256_hex(digest, a->terms.sha256);
+    }
+    snprintf(a->clarification_unit, sizeof(a->clarification_unit), "%s",
+             opts->clarification_unit != NULL && opts->clarification_unit[0] != '\0'
+                 ? opts->clarification_unit
+                 : "00");
     return a;
 }
 

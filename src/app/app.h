@@ -20,11 +20,14 @@
 
 #include "core/error.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
 struct crypto_trust;
 struct app_limiter;
+struct evidence_ledger;
+struct tz_zone;
 
 /* Microseconds since the Unix epoch, UTC. */
 typedef int64_t (*app_now_fn)(void *arg);
@@ -38,12 +41,36 @@ struct app_policy {
     int64_t failure_window_s; /* ... in this sliding window */
 };
 
+/* The terms and conditions offered for signature (terms.h). */
+struct app_terms {
+    const char *version; /* e.g. "2024-1" */
+    const char *text;    /* UTF-8, exactly the bytes signed over (their SHA-256) */
+    size_t len;
+    char sha256[65]; /* lower-case hex of the text's SHA-256 */
+};
+
 struct app_options {
     struct store *store;        /* required */
-    struct crypto_trust *trust; /* required for logins */
+    struct crypto_trust *trust; /* required for logins and signed acts */
     struct app_policy policy;
     app_now_fn now; /* NULL: the system clock */
     void *now_arg;
+    /* Receipts (evidence/ledger.h); NULL: acts that issue one are refused with
+     * "receipts_unavailable". Borrowed, kept until app_free. */
+    struct evidence_ledger *ledger;
+    /* R30: last day of the 180 natural days of the first transitory article, as a day number
+     * (core/civil.h); 0: the legal clock's default (clock_policy_default). */
+    int32_t transitional_end;
+    /* The terms (copied by pointer: the strings must outlive the app); version NULL: the
+     * text embedded at build time from data/terms/. */
+    const char *terms_version;
+    const char *terms_text;
+    size_t terms_len;
+    /* Administrative unit that answers requests for guidance (5.9); NULL: the central "00". */
+    const char *clarification_unit;
+    /* Centro time (America/Mexico_City, Lineamientos 5.7) from the tz database, borrowed; NULL:
+     * a fixed UTC-06:00, right since Centro dropped DST in October 2022 only. */
+    const struct tz_zone *centro;
 };
 
 struct app {
@@ -53,6 +80,11 @@ struct app {
     app_now_fn now;
     void *now_arg;
     struct app_limiter *limiter;
+    struct evidence_ledger *ledger;
+    int32_t transitional_end;
+    struct app_terms terms;
+    char clarification_unit[32];
+    const struct tz_zone *centro;
 };
 
 /* A new context for opts (in). Never NULL; release with app_free. */

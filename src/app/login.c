@@ -1,6 +1,7 @@
 /* login.c - e.firma login by challenge and response, and sessions (login.h). */
 #include "app/login.h"
 
+#include "app/efirma.h"
 #include "app/limiter.h"
 #include "base/log.h"
 #include "core/mem.h"
@@ -19,9 +20,7 @@
 #include <time.h>
 
 enum {
-    RANDOM_LEN = 32,      /* 256 bits for nonces and tokens */
-    CERT_B64_MAX = 16384, /* a 4096-bit e.firma's DER is under 3 KiB */
-    CLOCK_SKEW_S = 300,   /* tolerated difference between the client's and our clocks */
+    RANDOM_LEN = 32, /* 256 bits for nonces and tokens */
     US = 1000000,
 };
 
@@ -48,53 +47,6 @@ encode_b64url(const uint8_t *in, size_t len, char *out)
     if (bits > 0)
         *out++ = b64url[(acc << (6 - bits)) & 63];
     *out = '\0';
-}
-
-static int
-b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/* Strict standard base64 (RFC 4648 section 4) with padding; *out heap, caller frees. */
-static int
-decode_b64(const char *text, uint8_t **out, size_t *len)
-{
-    size_t n = strlen(text), pad = 0, o = 0;
-    uint8_t *buf;
-
-    if (n == 0 || n % 4 != 0)
-        return -1;
-    while (pad < 2 && text[n - 1 - pad] == '=')
-        pad++;
-    buf = mem_alloc(n / 4 * 3);
-    for (size_t i = 0; i < n; i += 4) {
-        int v[4];
-
-        for (int j = 0; j < 4; j++) {
-            v[j] = i + (size_t)j >= n - pad ? 0 : b64_value(text[i + (size_t)j]);
-            if (v[j] < 0) {
-                free(buf);
-                return -1;
-            }
-        }
-        buf[o++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
-        buf[o++] = (uint8_t)((v[1] & 15) << 4 | v[2] >> 2);
-        buf[o++] = (uint8_t)((v[2] & 3) << 6 | v[3]);
-    }
-    *out = buf;
-    *len = o - pad;
-    return 0;
 }
 
 /* Fill buf from the kernel's CSPRNG (getrandom(2)); it only fails on a broken system. */
@@ -182,35 +134,6 @@ app_login_challenge(struct app *a, struct app_challenge *out, struct error *err)
 /* ---------------------------------------------------------------------------------------- */
 /* Checking a login request                                                                  */
 
-/* "YYYY-MM-DDTHH:MM:SSZ" to seconds since the epoch; -1 when malformed. */
-static int
-parse_instant(const char *s, int64_t *out)
-{
-    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-    struct tm tm = {0};
-    int f[6];
-
-    if (strlen(s) != sizeof(shape) - 1)
-        return -1;
-    for (size_t i = 0; shape[i] != '\0'; i++) {
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-            return -1;
-    }
-    f[0] = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    for (int i = 1, p = 5; i < 6; i++, p += 3)
-        f[i] = (s[p] - '0') * 10 + (s[p + 1] - '0');
-    if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59)
-        return -1;
-    tm.tm_year = f[0] - 1900;
-    tm.tm_mon = f[1] - 1;
-    tm.tm_mday = f[2];
-    tm.tm_hour = f[3];
-    tm.tm_min = f[4];
-    tm.tm_sec = f[5];
-    *out = (int64_t)timegm(&tm);
-    return tm.tm_mday == f[2] ? 0 : -1; /* 31 April came back as 1 May */
-}
-
 /* "<seconds>.<43 base64url>": the expiry in seconds (out); -1 when malformed. */
 static int
 parse_nonce(const char *s, int64_t *expires_s)
@@ -248,18 +171,6 @@ rfc_shape(const char *s)
     return true;
 }
 
-/* Replace err's code by code, keeping the crypto message as the detail. */
-static int
-refuse(struct error *err, const char *code, const char *message)
-{
-    char why[ERROR_MESSAGE_MAX];
-
-    snprintf(why, sizeof(why), "%s: %s", err->code, err->message);
-    error_set(err, code, "%s", message);
-    error_detail(err, "%s", why);
-    return -1;
-}
-
 /* The request's fields, before any cryptography: shapes, the nonce's life, the instant. */
 static int
 check_fields(const struct app *a, const struct app_login_request *rq, int64_t now,
@@ -273,7 +184,7 @@ check_fields(const struct app *a, const struct app_login_request *rq, int64_t no
         return error_set(err, "login_request_invalid",
                          "la solicitud de inicio de sesión debe traer certificate, signature, "
                          "rfc (en mayúsculas), instant y el nonce tal como se emitió");
-    if (parse_instant(rq->instant, &instant) != 0)
+    if (app_parse_instant(rq->instant, &instant) != 0)
         return error_set(err, "login_instant_invalid",
                          "el instante firmado debe escribirse en UTC como AAAA-MM-DDTHH:MM:SSZ");
 
@@ -282,8 +193,8 @@ check_fields(const struct app *a, const struct app_login_request *rq, int64_t no
                          "el reto de inicio de sesión venció; solicite uno nuevo");
     /* The instant is the client's claim of when it signed: within the nonce's
      * life, give or take the clocks' skew. */
-    if (instant > now_s + CLOCK_SKEW_S ||
-        instant < now_s - a->policy.challenge_ttl_s - CLOCK_SKEW_S)
+    if (instant > now_s + APP_CLOCK_SKEW_S ||
+        instant < now_s - a->policy.challenge_ttl_s - APP_CLOCK_SKEW_S)
         return error_set(err, "login_instant_invalid",
                          "el instante firmado (%s) no corresponde a la hora actual; revise el "
                          "reloj de su equipo",
@@ -291,91 +202,36 @@ check_fields(const struct app *a, const struct app_login_request *rq, int64_t no
     return 0;
 }
 
-/* The certificate: an e.firma (not a CSD), valid now, issued under a trusted chain. */
-static int
-check_certificate(struct app *a, const char *b64, int64_t now_s, struct crypto_cert **cert,
-                  struct error *err)
-{
-    uint8_t *der = NULL;
-    size_t len = 0;
-    int rc;
+static const struct app_efirma_codes login_codes = {
+    .invalid = "login_certificate_invalid",
+    .csd = "login_certificate_csd",
+    .expired = "login_certificate_expired",
+    .untrusted = "login_certificate_untrusted",
+    .revoked = "login_certificate_revoked",
+    .revocation_unavailable = "login_revocation_unavailable",
+    .signature_invalid = "login_signature_invalid",
+    .rfc_mismatch = "login_rfc_mismatch",
+    .purpose = "para iniciar sesión",
+};
 
-    if (strlen(b64) > CERT_B64_MAX || decode_b64(b64, &der, &len) != 0)
-        return error_set(err, "login_certificate_invalid",
-                         "el certificado debe enviarse en base64 (DER del archivo .cer)");
-    rc = crypto_cert_parse(der, len, cert, err);
-    free(der);
-    if (rc != 0)
-        return refuse(err, "login_certificate_invalid", "el certificado no se pudo leer");
-
-    if (crypto_cert_require_efirma(*cert, err) != 0) {
-        if (strcmp(err->code, "cert_is_csd") == 0)
-            return refuse(err, "login_certificate_csd",
-                          "el certificado es un CSD (sello digital); para iniciar sesión se "
-                          "requiere la e.firma");
-        return refuse(err, "login_certificate_invalid",
-                      "el certificado no es una e.firma emitida por el SAT");
-    }
-    if (crypto_cert_check_validity(*cert, now_s, err) != 0)
-        return refuse(err, "login_certificate_expired",
-                      strcmp(err->code, "cert_not_yet_valid") == 0
-                          ? "la e.firma aún no está vigente"
-                          : "la e.firma venció; renuévela en el SAT para iniciar sesión");
-    if (crypto_trust_check_chain(a->trust, *cert, now_s, err) != 0)
-        return refuse(err, "login_certificate_untrusted",
-                      "la e.firma no fue emitida por una autoridad certificadora de confianza");
-    return 0;
-}
-
-/* Revocation last: it may ask an OCSP responder over the network. */
-static int
-check_revocation(struct app *a, const struct crypto_cert *cert, int64_t now_s, struct error *err)
-{
-    struct crypto_revocation res;
-
-    if (crypto_trust_check_revocation(a->trust, cert, now_s, &res, err) == 0)
-        return 0;
-    if (strcmp(err->code, "cert_revoked") == 0)
-        return refuse(err, "login_certificate_revoked", "la e.firma fue revocada");
-    if (strcmp(err->code, "revocation_unknown") == 0 ||
-        strcmp(err->code, "chain_unknown_issuer") == 0)
-        return refuse(err, "login_certificate_untrusted",
-                      "el SAT no reconoce la e.firma como emitida por él");
-    return refuse(err, "login_revocation_unavailable",
-                  "no fue posible confirmar con el SAT que la e.firma siga vigente; intente "
-                  "más tarde");
-}
-
-/* Everything but the store: fields, certificate, RFC, signature, revocation. */
+/* Everything but the store: fields, certificate, RFC, signature, revocation (efirma.h). */
 static int
 check_request(struct app *a, const struct app_login_request *rq, int64_t now,
               struct crypto_cert **cert, struct error *err)
 {
-    const struct crypto_cert_info *info;
     char canonical[256];
     int n;
 
-    if (check_fields(a, rq, now, err) != 0 ||
-        check_certificate(a, rq->certificate, now / US, cert, err) != 0)
+    if (check_fields(a, rq, now, err) != 0)
         return -1;
-
-    /* A company's e.firma logs in the company: its RFC is the certificate's RFC. */
-    info = crypto_cert_info(*cert);
-    if (strcmp(info->rfc, rq->rfc) != 0)
-        return error_set(err, "login_rfc_mismatch",
-                         "el RFC %s no es el de la e.firma presentada (%s)", rq->rfc, info->rfc);
-
     n = snprintf(canonical, sizeof(canonical), APP_LOGIN_CANONICAL, rq->nonce, rq->rfc,
                  rq->instant);
-    if (n < 0 || (size_t)n >= sizeof(canonical) ||
-        crypto_verify(*cert, canonical, (size_t)n, rq->signature, err) != 0) {
-        if (!error_is_set(err))
-            error_set(err, "signature_invalid", "cadena demasiado larga");
-        return refuse(err, "login_signature_invalid",
-                      "la firma no corresponde a la e.firma presentada ni a la cadena de inicio "
-                      "de sesión");
-    }
-    return check_revocation(a, *cert, now / US, err);
+    if (n < 0 || (size_t)n >= sizeof(canonical))
+        return error_set(err, "login_request_invalid",
+                         "la cadena de inicio de sesión es "
+                         "demasiado larga");
+    return app_efirma_verify(a, &login_codes, rq->certificate, rq->rfc, canonical, (size_t)n,
+                             rq->signature, now / US, cert, err);
 }
 
 /* ---------------------------------------------------------------------------------------- */

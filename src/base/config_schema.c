@@ -169,5 +169,16 @@ const struct config_key config_schema[] = {
     {"auth", "failure_window_s", CONFIG_INT, "900", 1, 86400, NULL,
      "Sliding window, in seconds, over which failed logins are counted."},
 
+    /* [terms] */
+    {"terms", "file", CONFIG_STRING, "", 0, 1024, NULL,
+     "File of the terms and conditions offered for signature (UTF-8); empty: the text built "
+     "into buzon from data/terms/."},
+    {"terms", "version", CONFIG_STRING, "", 0, 16, NULL,
+     "Version of terms.file, signed with it; required when terms.file is set."},
+
+    /* [mailbox] */
+    {"mailbox", "clarification_unit", CONFIG_STRING, "00", 1, 31, NULL,
+     "Administrative unit whose officials answer requests for guidance (5.9)."},
+
     {NULL, NULL, CONFIG_STRING, NULL, 0, 0, NULL, NULL},
 };

@@ -15,6 +15,8 @@ const struct cli_command cli_commands[] = {
     {"verify", "comprueba sin conexión un acuse sellado o dos cabezas del árbol", cli_verify},
     {"efirma", "revisa certificados de e.firma, firma y verifica cadenas", cli_efirma},
     {"migrate", "aplica las migraciones pendientes del esquema de la base de datos", cli_migrate},
+    {"mailbox", "buzones: importación de los habilitados en 2020, resumen de un buzón",
+     cli_mailbox},
     {NULL, NULL, NULL},
 };
 

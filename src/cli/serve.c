@@ -1,12 +1,14 @@
 /* serve.c - `buzon serve`: run the HTTP server until SIGINT or SIGTERM. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/appcfg.h"
 #include "cli/storecfg.h"
 
 #include "app/app.h"
 #include "base/log.h"
 #include "core/mem.h"
 #include "crypto/trust.h"
+#include "evidence/ledger.h"
 #include "http/login.h"
 #include "http/oneshot.h"
 #include "http/routes.h"
@@ -82,20 +84,6 @@ load_trust(const struct config *cfg, struct crypto_trust **out, struct error *er
     return crypto_trust_new(&o, out, err);
 }
 
-/* The application context: the store, the trust store and the [auth] policy. */
-static struct app *
-make_app(const struct config *cfg, struct store *store, struct crypto_trust *trust)
-{
-    struct app_options o = {.store = store, .trust = trust};
-
-    o.policy.challenge_ttl_s = config_int(cfg, "auth", "challenge_ttl_s");
-    o.policy.session_idle_s = config_int(cfg, "auth", "session_idle_s");
-    o.policy.session_max_s = config_int(cfg, "auth", "session_max_s");
-    o.policy.max_failures = (unsigned)config_int(cfg, "auth", "max_failures");
-    o.policy.failure_window_s = config_int(cfg, "auth", "failure_window_s");
-    return app_new(&o);
-}
-
 /* The service options that come from the configuration. */
 static void
 service_options(const struct config *cfg, struct http_service_options *so)
@@ -169,6 +157,8 @@ cli_serve(int argc, char **argv)
     struct store *store = NULL;
     struct crypto_trust *trust = NULL;
     struct app *app = NULL;
+    struct evidence_ledger *ledger = NULL;
+    struct cli_app_parts parts = {0};
     struct config *cfg = NULL;
     struct error err = {0};
     enum log_level lvl = LOG_INFO;
@@ -251,7 +241,33 @@ cli_serve(int argc, char **argv)
         rc = cli_error_from(CLI_FAIL, &err);
         goto out;
     }
-    app = make_app(cfg, store, trust);
+    /* Receipts need the seal: without it the server runs, and acts that issue a receipt
+     * are refused (receipts_unavailable). */
+    if (evidence_ledger_from_config(cfg, store, &ledger, &err) != 0) {
+        if (strcmp(err.code, "seal_missing") != 0) {
+            log_error("seal_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
+            rc = cli_error_from(CLI_FAIL, &err);
+            goto out;
+        }
+        error_clear(&err);
+        ledger = NULL;
+    }
+    /* Acts committed before a crash whose receipt was not sealed yet get it now. */
+    if (ledger != NULL) {
+        size_t sealed = 0;
+
+        if (evidence_complete_pending(ledger, app_system_now(NULL), &sealed, &err) != 0) {
+            log_error("receipts_pending_failed", LOG_STR("code", err.code),
+                      LOG_STR("message", err.message));
+            error_clear(&err);
+        }
+        if (sealed > 0)
+            log_info("receipts_pending_sealed", LOG_INT("count", sealed));
+    }
+    if (cli_app_new(cfg, store, trust, ledger, &parts, &app, &err) != 0) {
+        rc = cli_error_from(CLI_USAGE, &err);
+        goto out;
+    }
     so.auth = (struct http_auth){http_login_authenticate, app};
     so.ready = app_ready;
     so.ready_arg = app;
@@ -284,7 +300,7 @@ cli_serve(int argc, char **argv)
     log_info("serve_started", LOG_STR("host", host), LOG_INT("port", http_server_port(srv)),
              LOG_STR("data_dir", config_str(cfg, "server", "data_dir")),
              LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied),
-             LOG_BOOL("efirma_login", trust != NULL));
+             LOG_BOOL("efirma_login", trust != NULL), LOG_BOOL("receipts", ledger != NULL));
     printf("Buzón IMSS escuchando en http://%s%s%s:%u/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", http_server_port(srv));
     fflush(stdout);
@@ -302,6 +318,8 @@ cli_serve(int argc, char **argv)
 out:
     http_service_free(svc);
     app_free(app);
+    cli_app_parts_free(&parts);
+    evidence_ledger_free(ledger);
     crypto_trust_free(trust);
     store_close(store);
     config_free(cfg);

@@ -84,6 +84,18 @@ int evidence_pending_add(struct store_tx *tx, const struct evidence_receipt *r, 
                          int64_t legal_at, int64_t now_us, int64_t *pending_id, struct error *err);
 
 /*
+ * Seal now, as evidence_issue does, the receipt r (in-out) whose act committed with the mark
+ * pending_id (evidence_pending_add with the same r, subject_id and legal_at), removing the
+ * mark in the receipt's own transaction: the caller answers with the folio at once, and a
+ * crash before this call leaves the mark for evidence_complete_pending. Returns 0 with out
+ * filled, or as evidence_issue; STORE_NOT_FOUND when the mark is gone (another worker sealed
+ * it first): nothing is issued twice.
+ */
+int evidence_issue_pending(struct evidence_ledger *l, int64_t pending_id,
+                           struct evidence_receipt *r, int64_t subject_id, int64_t legal_at,
+                           int64_t now_us, struct evidence_sealed *out, struct error *err);
+
+/*
  * Seal every receipt pending in the store, oldest first, each in its own
  * transaction that also removes its mark (one done by another worker in the
  * meantime is skipped). The worker calls it at start-up and periodically.

@@ -78,6 +78,12 @@ static const struct evidence_kind_spec specs[EVIDENCE_KIND_COUNT] = {
                                         {"revocacion", NULL},
                                         0,
                                         1},
+    [EVIDENCE_CLARIFICATION_FILED] = {"solicitud_aclaracion",
+                                      "Acuse de recibo de solicitud de orientación o aclaración",
+                                      {"solicitud", "tema", NULL},
+                                      {"presentacion", NULL},
+                                      1,
+                                      0},
 };
 
 const struct evidence_kind_spec *

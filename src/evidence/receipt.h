@@ -41,6 +41,7 @@ enum evidence_kind {
     EVIDENCE_ESTRADOS_PUBLICATION,  /* publicación en estrados (7.8) */
     EVIDENCE_AUTHORIZATION_GRANTED, /* autorización otorgada a un tercero */
     EVIDENCE_AUTHORIZATION_REVOKED, /* autorización revocada */
+    EVIDENCE_CLARIFICATION_FILED,   /* solicitud de orientación o aclaración (5.9) */
     EVIDENCE_KIND_COUNT
 };
 

@@ -51,6 +51,28 @@ static const struct {
     {"login_rate_limited", 429},
     {"login_revocation_unavailable", 503},
     {"store_unreachable", 503},
+    /* authorization (app/authz.h): another's record is not found, to reveal nothing */
+    {"not_own_mailbox", 404},
+    /* mailbox summary, terms and conditions, requests for guidance (docs/openapi.yaml) */
+    {"mailbox_rfc_invalid", 422},
+    {"receipts_unavailable", 503},
+    {"terms_unavailable", 503},
+    {"terms_request_invalid", 422},
+    {"terms_instant_invalid", 422},
+    {"terms_contacts_pending", 409},
+    {"terms_already_signed", 409},
+    {"terms_version_stale", 409},
+    {"terms_signature_invalid", 422},
+    {"terms_certificate_invalid", 422},
+    {"terms_certificate_csd", 403},
+    {"terms_certificate_expired", 403},
+    {"terms_certificate_untrusted", 403},
+    {"terms_certificate_revoked", 403},
+    {"terms_certificate_rfc_mismatch", 403},
+    {"terms_revocation_unavailable", 503},
+    {"clarification_invalid", 422},
+    {"clarification_not_found", 404},
+    {"clarification_already_answered", 409},
 };
 
 static const struct {

@@ -20,6 +20,15 @@ extern const struct http_route http_session_routes[];
 /* /api/v1/auth: e.firma login, logout (login.c). */
 extern const struct http_route http_login_routes[];
 
+/* /api/v1/mailbox: the mailbox summary (mailbox.c). */
+extern const struct http_route http_mailbox_routes[];
+
+/* /api/v1/terms, /api/v1/mailbox/terms: terms and conditions, their signature (terms.c). */
+extern const struct http_route http_terms_routes[];
+
+/* /api/v1/clarifications: requests for guidance, 5.9 (clarifications.c). */
+extern const struct http_route http_clarifications_routes[];
+
 /* All the tables above, NULL-terminated: what `buzon serve` routes. */
 extern const struct http_route *const http_routes[];
 

@@ -129,6 +129,7 @@ void store__ops_publication(struct store_ops *ops);
 void store__ops_evidence(struct store_ops *ops);
 void store__ops_access(struct store_ops *ops);
 void store__ops_log(struct store_ops *ops);
+void store__ops_clarification(struct store_ops *ops);
 
 /* The id of q, assigned on first use (1..STORE__MAX_QUERIES-1); aborts past the limit. */
 int store__query_id(struct store__query *q);

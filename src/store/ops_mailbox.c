@@ -280,6 +280,47 @@ terms_latest(struct store_tx *tx, int64_t particular_id, struct store_terms *out
     return store__one(tx, &q_terms_latest, args, 1, read_terms, out, err);
 }
 
+/* One statement: a summary is read at every visit to the mailbox. Contacts with a
+ * registro patronal count as pending or confirmed but not as the RFC's own (5.1). */
+static struct store__query q_mailbox_summary = STORE__QUERY(
+    "SELECT p.id, p.mailbox_state, p.enabled_at, p.enable_deadline, "
+    "(SELECT count(*) FROM contacts c WHERE c.particular_id = p.id AND c.regpat IS NULL "
+    "AND c.kind = 1 AND c.state <> 2), "
+    "(SELECT count(*) FROM contacts c WHERE c.particular_id = p.id AND c.regpat IS NULL "
+    "AND c.kind = 2 AND c.state <> 2), "
+    "(SELECT count(*) FROM contacts c WHERE c.particular_id = p.id AND c.state = 0), "
+    "(SELECT count(*) FROM contacts c WHERE c.particular_id = p.id AND c.state = 1), "
+    "(SELECT min(c.deadline) FROM contacts c WHERE c.particular_id = p.id AND c.state = 0), "
+    "(SELECT max(t.signed_at) FROM terms_acceptances t WHERE t.particular_id = p.id) "
+    "FROM particulars p WHERE p.rfc = $1");
+
+static void
+read_summary(struct store_tx *tx, struct store__rows *r, void *out)
+{
+    struct store_mailbox_summary *m = out;
+
+    m->particular_id = store__i64(tx, r, 0);
+    m->mailbox_state = (enum store_mailbox_state)store__i64(tx, r, 1);
+    m->enabled_at = store__i64(tx, r, 2);
+    m->enable_deadline = (int32_t)store__i64(tx, r, 3);
+    m->emails = store__i64(tx, r, 4);
+    m->mobiles = store__i64(tx, r, 5);
+    m->pending = store__i64(tx, r, 6);
+    m->confirmed = store__i64(tx, r, 7);
+    m->validation_deadline = store__i64(tx, r, 8);
+    m->terms_signed_at = store__i64(tx, r, 9);
+}
+
+static int
+mailbox_summary(struct store_tx *tx, const char *rfc, struct store_mailbox_summary *out,
+                struct error *err)
+{
+    struct store__arg args[] = {SA_TEXT(rfc)};
+
+    memset(out, 0, sizeof(*out));
+    return store__one(tx, &q_mailbox_summary, args, 1, read_summary, out, err);
+}
+
 void
 store__ops_mailbox(struct store_ops *ops)
 {
@@ -295,4 +336,5 @@ store__ops_mailbox(struct store_ops *ops)
     ops->contact_cancel_expired = contact_cancel_expired;
     ops->terms_insert = terms_insert;
     ops->terms_latest = terms_latest;
+    ops->mailbox_summary = mailbox_summary;
 }

@@ -142,6 +142,7 @@ store__db_init(struct store__db *db, const struct store__driver *drv,
     store__ops_publication(&db->ops);
     store__ops_evidence(&db->ops);
     store__ops_log(&db->ops);
+    store__ops_clarification(&db->ops);
     store__ops_access(&db->ops);
     db->base.ops = &db->ops;
     return STORE_OK;
@@ -177,6 +178,8 @@ static struct store__query q_migrations_table =
                  "name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
 static struct store__query q_db_version =
     STORE__QUERY("SELECT coalesce(max(version), 0) FROM schema_migrations");
+static struct store__query q_migration_recorded =
+    STORE__QUERY("SELECT version FROM schema_migrations WHERE version = $1");
 static struct store__query q_record_migration =
     STORE__QUERY("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)");
 
@@ -203,12 +206,35 @@ read_db_version(struct store_tx *tx, int *version, struct error *err)
     return rc;
 }
 
-/* Apply, in one transaction, every migration newer than the database (when apply). */
+static void
+read_version(struct store_tx *tx, struct store__rows *r, void *out)
+{
+    *(int64_t *)out = store__i64(tx, r, 0);
+}
+
+/* Whether migration version is recorded in the database: 1, 0, or a negative store status. */
+static int
+migration_recorded(struct store_tx *tx, int version, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(version)};
+    int64_t got = 0;
+    int rc = store__one(tx, &q_migration_recorded, args, 1, read_version, &got, err);
+
+    if (rc == STORE_NOT_FOUND)
+        return 0;
+    return rc == STORE_OK ? 1 : rc;
+}
+
+/*
+ * Apply, in one transaction, every embedded migration the database has not recorded (when
+ * apply), in version order. Versions are not necessarily consecutive: a change may own a
+ * number whose predecessor is merged later, and the database then receives it afterwards.
+ */
 static int
 migrate_in(struct store_tx *tx, bool apply, int *db_version, int *applied, struct error *err)
 {
     struct store__db *db = tx->db;
-    int have = program_version(db);
+    int have = program_version(db), missing = 0;
     int rc = db->drv->migration_lock(tx->conn, err);
 
     if (rc == STORE_OK)
@@ -225,17 +251,27 @@ migrate_in(struct store_tx *tx, bool apply, int *db_version, int *applied, struc
                   *db_version, have);
         return store__fail(tx, STORE_ERROR);
     }
-    if (*db_version < have && !apply) {
+    for (const struct store__migration *m = db->migrations; m->version != 0; m++) {
+        rc = migration_recorded(tx, m->version, err);
+        if (rc < 0)
+            return store__fail(tx, rc);
+        missing += rc == 0;
+    }
+    if (missing > 0 && !apply) {
         error_set(err, "store_schema_old",
-                  "la base de datos tiene el esquema versión %d y este programa necesita la %d; "
-                  "ejecute 'buzon migrate'",
-                  *db_version, have);
+                  "la base de datos tiene el esquema versión %d y a este programa le faltan %d "
+                  "migraciones (hasta la %d); ejecute 'buzon migrate'",
+                  *db_version, missing, have);
         return store__fail(tx, STORE_ERROR);
     }
 
     for (const struct store__migration *m = db->migrations; m->version != 0; m++) {
         struct store__arg args[] = {SA_I64(m->version), SA_TEXT(m->name), SA_I64(store__now_us())};
-        if (m->version <= *db_version)
+
+        rc = migration_recorded(tx, m->version, err);
+        if (rc < 0)
+            return store__fail(tx, rc);
+        if (rc == 1)
             continue;
         rc = db->drv->script(tx->conn, m->sql, err);
         if (rc != STORE_OK) {

@@ -432,6 +432,36 @@ struct store_api_token {
     int64_t revoked_at;
 };
 
+/* Lineamientos 5.9: a request for guidance or clarification and its answer. */
+enum { STORE_CLARIFICATION_TEXT_MAX = 4000 };
+
+struct store_clarification {
+    int64_t id;
+    int64_t particular_id;
+    char rfc[STORE_RFC_MAX + 1];    /* read only: the particular's RFC */
+    char topic[STORE_CODE_MAX + 1]; /* "rfc", "regpat", "contacts" or "operation" */
+    char *text;                     /* heap, 1..STORE_CLARIFICATION_TEXT_MAX bytes */
+    int64_t filed_at;
+    char unit[STORE_KEY_MAX + 1]; /* administrative unit that answers it */
+    char *answer;                 /* heap; NULL until answered */
+    int64_t answered_at;          /* 0 until answered */
+    int64_t answered_by;          /* staff id; 0 until answered */
+};
+
+/* What the mailbox summary shows of a particular, read by one statement (5.1-5.4). */
+struct store_mailbox_summary {
+    int64_t particular_id;
+    enum store_mailbox_state mailbox_state;
+    int64_t enabled_at;
+    int32_t enable_deadline;     /* YYYYMMDD */
+    int64_t emails;              /* the RFC's own e-mails, not cancelled */
+    int64_t mobiles;             /* the RFC's own mobiles, not cancelled */
+    int64_t pending;             /* contact means pending, any registro patronal */
+    int64_t confirmed;           /* contact means confirmed, any registro patronal */
+    int64_t validation_deadline; /* earliest deadline of a pending one; 0 when none */
+    int64_t terms_signed_at;     /* latest acceptance of the terms; 0 when none */
+};
+
 /* Release the heap members of a record (in-out; may be NULL) and set them to NULL. */
 void store_filing_cleanup(struct store_filing *f);
 void store_communication_cleanup(struct store_communication *c);
@@ -441,6 +471,9 @@ void store_receipt_pending_cleanup(struct store_receipt_pending *p);
 void store_receipt_pending_list_free(struct store_receipt_pending *items, size_t n);
 void store_audit_event_cleanup(struct store_audit_event *e);
 void store_outbox_cleanup(struct store_outbox *o);
+void store_clarification_cleanup(struct store_clarification *c);
+/* Free a list of n requests for guidance (may be NULL) and their heap members. */
+void store_clarification_list_free(struct store_clarification *items, size_t n);
 /* Free a list of n outbox messages (may be NULL) and their heap members. */
 void store_outbox_list_free(struct store_outbox *items, size_t n);
 
@@ -658,6 +691,26 @@ struct store_ops {
     int (*receipt_pending_list)(struct store_tx *tx, int64_t after_id, size_t limit,
                                 struct store_receipt_pending **items, size_t *n, struct error *err);
     int (*receipt_pending_delete)(struct store_tx *tx, int64_t id, struct error *err);
+
+    /* Requests for guidance (5.9). insert assigns c->id (answer fields ignored). get fills
+     * heap text and answer (store_clarification_cleanup). list: newest first, at most limit
+     * (<= STORE_PAGE_MAX) with id < before_id (0: from the newest), of particular_id when
+     * not 0 and of unit when not NULL (store_clarification_list_free). answer: sets the
+     * answer of id once; STORE_NOT_FOUND when there is no such request or it was answered. */
+    int (*clarification_insert)(struct store_tx *tx, struct store_clarification *c,
+                                struct error *err);
+    int (*clarification_get)(struct store_tx *tx, int64_t id, struct store_clarification *out,
+                             struct error *err);
+    int (*clarification_list)(struct store_tx *tx, int64_t particular_id, const char *unit,
+                              int64_t before_id, size_t limit, struct store_clarification **items,
+                              size_t *n, struct error *err);
+    int (*clarification_answer)(struct store_tx *tx, int64_t id, const char *answer, int64_t at,
+                                int64_t staff_id, struct error *err);
+
+    /* The summary of the mailbox of rfc in one statement (the API's cheapest authenticated
+     * read): STORE_NOT_FOUND when the RFC has no record. */
+    int (*mailbox_summary)(struct store_tx *tx, const char *rfc, struct store_mailbox_summary *out,
+                           struct error *err);
 };
 
 /* The public face of an open store: backends extend it. */

@@ -6,11 +6,18 @@ import subprocess
 import tempfile
 from clitest import BIN, check, finish, run
 
+# The embedded migrations: their count, and the newest version (numbers may have gaps while
+# the change owning one is not merged; the runner applies whatever is missing).
+_MIG = os.path.join(os.environ["BUZON_SOURCE_ROOT"], "src", "store", "sqlite", "migrations")
+_FILES = sorted(f for f in os.listdir(_MIG) if f.endswith(".sql"))
+N_MIG = len(_FILES)
+LAST = int(_FILES[-1][:4])
+
 with tempfile.TemporaryDirectory() as tmp:
     data = os.path.join(tmp, "datos")
     rc, out, err = run("migrate", "--data-dir", data)
     check("migrate on a new database applies the migrations", rc == 0 and
-          "versión 2" in out and "(2 migraciones aplicadas)" in out, out + err)
+          f"versión {LAST}" in out and f"({N_MIG} migraciones aplicadas)" in out, out + err)
     check("the database file is under data_dir", os.path.exists(os.path.join(data, "buzon.db")))
 
     rc, out, err = run("migrate", "--data-dir", data)
@@ -51,7 +58,7 @@ with tempfile.TemporaryDirectory() as tmp:
     events = [json.loads(l) for l in err.splitlines() if l.startswith("{")]
     opened = [e for e in events if e["event"] == "serve_started"]
     check("serve migrates a new database at start-up", rc == 0 and len(opened) == 1 and
-          opened[0]["store"] == "sqlite" and opened[0]["migrations_applied"] == 2, err)
+          opened[0]["store"] == "sqlite" and opened[0]["migrations_applied"] == N_MIG, err)
 
     rc, out, err = run("migrate", "--data-dir", data, env={"BUZON_STORE_URL": "mysql://x"})
     check("a store URL of an unknown kind is refused", rc != 0 and "store.url" in err, err)
@@ -66,7 +73,7 @@ if pg:
     url = f"{pg}?options=-csearch_path%3D{schema}"
     rc, out, err = run("migrate", env={"BUZON_STORE_URL": url})
     check("migrate on PostgreSQL applies the migrations", rc == 0 and
-          "(2 migraciones aplicadas)" in out, out + err)
+          f"({N_MIG} migraciones aplicadas)" in out, out + err)
     rc, out, err = run("migrate", env={"BUZON_STORE_URL": url})
     check("migrate again on PostgreSQL applies nothing", rc == 0 and
           "(0 migraciones aplicadas)" in out, out + err)

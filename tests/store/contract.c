@@ -159,6 +159,34 @@ a_database_newer_than_the_program_is_refused(void **state)
     assert_non_null(strstr(err.message, "más nuevo"));
 }
 
+/* A migration the database lacks below its newest version (its change merged later) is
+ * applied when the store opens; without migrate the database is refused as old. */
+static void
+a_missing_lower_migration_is_applied_later(void **state)
+{
+    struct fixture *f = *state;
+    struct store_options opts = {.url = f->url, .data_dir = f->dir, .migrate = false};
+    struct store *again = NULL;
+    struct error err = {0};
+    int applied = -1;
+
+    /* As if 0005 had been applied by a program that did not know 0002 yet. */
+    assert_int_equal(harness_sql(f->url, "DROP TABLE receipt_pending"), 0);
+    assert_int_equal(harness_sql(f->url, "DROP TABLE folio_sequences"), 0);
+    assert_int_equal(harness_sql(f->url, "DROP TABLE merkle_nodes"), 0);
+    assert_int_equal(harness_sql(f->url, "DELETE FROM schema_migrations WHERE version = 2"), 0);
+
+    assert_int_not_equal(store_open(&opts, &again, NULL, &err), STORE_OK);
+    assert_string_equal(err.code, "store_schema_old");
+    opts.migrate = true;
+    assert_int_equal(store_open(&opts, &again, &applied, &err), STORE_OK);
+    assert_int_equal(applied, 1);
+    store_close(again);
+    assert_int_equal(store_open(&opts, &again, &applied, &err), STORE_OK);
+    assert_int_equal(applied, 0);
+    store_close(again);
+}
+
 static void
 a_particular_round_trips_and_its_rfc_is_unique(void **state)
 {
@@ -1185,6 +1213,161 @@ concurrent_appends_to_the_log_get_dense_distinct_indexes(void **state)
     f->ops->rollback(tx);
 }
 
+/* Lineamientos 5.9: requests for guidance by particular and by unit, answered once. */
+static void
+requests_for_guidance_are_listed_by_particular_and_unit_and_answered_once(void **state)
+{
+    struct fixture *f = *state;
+    struct store_tx *tx = begin(f, STORE_TX_WRITE);
+    struct store_clarification c = {0}, got = {0}, *items = NULL;
+    struct store_staff st = {.roles = STORE_ROLE_REVIEWER, .active = true};
+    struct error err = {0};
+    char text[] = "No puedo registrar mi teléfono móvil: el sistema dice que ya existe.";
+    char answer[] = "Su número quedó liberado; regístrelo de nuevo.";
+    char huge[STORE_CLARIFICATION_TEXT_MAX + 2];
+    int64_t a = add_particular(f, tx, "JJJ010101JJJ"), b = add_particular(f, tx, "KKK010101KKK");
+    int64_t first;
+    size_t n = 0;
+
+    snprintf(st.rfc, sizeof(st.rfc), "SSSS010101SS2");
+    snprintf(st.name, sizeof(st.name), "Funcionario de orientación");
+    snprintf(st.unit, sizeof(st.unit), "05");
+    st.created_at = f->now;
+    OK(f->ops->staff_insert(tx, &st, ERR(e_)));
+
+    c.particular_id = a;
+    snprintf(c.topic, sizeof(c.topic), "contacts");
+    c.text = text;
+    c.filed_at = f->now;
+    snprintf(c.unit, sizeof(c.unit), "05");
+    OK(f->ops->clarification_insert(tx, &c, ERR(e_)));
+    first = c.id;
+    c.particular_id = b;
+    snprintf(c.topic, sizeof(c.topic), "rfc");
+    snprintf(c.unit, sizeof(c.unit), "00");
+    c.filed_at = f->now + 1;
+    OK(f->ops->clarification_insert(tx, &c, ERR(e_)));
+    assert_true(c.id > first);
+    commit(f, tx);
+
+    /* An unknown topic and an empty or over-long text are refused. */
+    tx = begin(f, STORE_TX_WRITE);
+    snprintf(c.topic, sizeof(c.topic), "otro");
+    assert_int_not_equal(f->ops->clarification_insert(tx, &c, &err), STORE_OK);
+    f->ops->rollback(tx);
+    tx = begin(f, STORE_TX_WRITE);
+    snprintf(c.topic, sizeof(c.topic), "rfc");
+    memset(huge, 'x', sizeof(huge) - 1);
+    huge[sizeof(huge) - 1] = '\0';
+    c.text = huge;
+    assert_int_equal(f->ops->clarification_insert(tx, &c, &err), STORE_INVALID);
+    f->ops->rollback(tx);
+
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->clarification_list(tx, 0, NULL, 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 2);
+    assert_string_equal(items[0].rfc, "KKK010101KKK"); /* newest first */
+    assert_string_equal(items[1].text, text);
+    assert_null(items[1].answer);
+    store_clarification_list_free(items, n);
+    OK(f->ops->clarification_list(tx, a, NULL, 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, first);
+    store_clarification_list_free(items, n);
+    OK(f->ops->clarification_list(tx, 0, "00", 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_string_equal(items[0].topic, "rfc");
+    store_clarification_list_free(items, n);
+    OK(f->ops->clarification_list(tx, 0, NULL, c.id, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, first);
+    store_clarification_list_free(items, n);
+    f->ops->rollback(tx);
+
+    tx = begin(f, STORE_TX_WRITE);
+    OK(f->ops->clarification_answer(tx, first, answer, f->now + 60, st.id, ERR(e_)));
+    assert_int_equal(f->ops->clarification_answer(tx, first, answer, f->now + 61, st.id, &err),
+                     STORE_NOT_FOUND);
+    assert_int_equal(f->ops->clarification_answer(tx, first + 1000, answer, f->now, st.id, &err),
+                     STORE_NOT_FOUND);
+    commit(f, tx);
+
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->clarification_get(tx, first, &got, ERR(e_)));
+    assert_string_equal(got.answer, answer);
+    assert_int_equal(got.answered_at, f->now + 60);
+    assert_int_equal(got.answered_by, st.id);
+    assert_string_equal(got.unit, "05");
+    store_clarification_cleanup(&got);
+    assert_int_equal(f->ops->clarification_get(tx, first + 1000, &got, &err), STORE_NOT_FOUND);
+    f->ops->rollback(tx);
+}
+
+/* The mailbox summary: one statement over the particular, its contacts and its terms. */
+static void
+the_mailbox_summary_counts_contacts_and_reads_the_latest_terms(void **state)
+{
+    struct fixture *f = *state;
+    struct store_tx *tx = begin(f, STORE_TX_WRITE);
+    int64_t pid = add_particular(f, tx, "LLL010101LLL");
+    struct store_regpat rp = {.particular_id = pid, .added_at = 1};
+    struct store_terms t = {.particular_id = pid};
+    struct store_mailbox_summary m;
+    struct error err = {0};
+    static const struct {
+        const char *regpat, *address;
+        enum store_contact_kind kind;
+        enum store_contact_state state;
+        int64_t deadline;
+    } rows[] = {
+        {"", "a@ejemplo.mx", STORE_CONTACT_EMAIL, STORE_CONTACT_PENDING, 500},
+        {"", "b@ejemplo.mx", STORE_CONTACT_EMAIL, STORE_CONTACT_CONFIRMED, 100},
+        {"", "c@ejemplo.mx", STORE_CONTACT_EMAIL, STORE_CONTACT_CANCELLED, 50},
+        {"", "+525512345678", STORE_CONTACT_MOBILE, STORE_CONTACT_PENDING, 300},
+        {"Y5412345101", "d@ejemplo.mx", STORE_CONTACT_EMAIL, STORE_CONTACT_PENDING, 200},
+    };
+
+    OK(f->ops->mailbox_summary(tx, "LLL010101LLL", &m, ERR(e_)));
+    assert_int_equal(m.particular_id, pid);
+    assert_int_equal(m.emails + m.mobiles + m.pending + m.confirmed, 0);
+    assert_int_equal(m.validation_deadline, 0);
+    assert_int_equal(m.terms_signed_at, 0);
+    assert_int_equal(f->ops->mailbox_summary(tx, "ZZZ010101ZZZ", &m, &err), STORE_NOT_FOUND);
+
+    snprintf(rp.regpat, sizeof(rp.regpat), "Y5412345101");
+    OK(f->ops->regpat_insert(tx, &rp, ERR(e_)));
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct store_contact c = {.particular_id = pid, .kind = rows[i].kind};
+
+        snprintf(c.regpat, sizeof(c.regpat), "%s", rows[i].regpat);
+        snprintf(c.address, sizeof(c.address), "%s", rows[i].address);
+        c.state = rows[i].state;
+        c.registered_at = f->now;
+        c.deadline = f->now + rows[i].deadline;
+        OK(f->ops->contact_insert(tx, &c, ERR(e_)));
+    }
+    snprintf(t.version, sizeof(t.version), "2024-1");
+    snprintf(t.cert_number, sizeof(t.cert_number), "30001000000500003416");
+    snprintf(t.signature, sizeof(t.signature), "ZmlybWE=");
+    t.signed_at = f->now + 7;
+    OK(f->ops->terms_insert(tx, &t, ERR(e_)));
+    OK(f->ops->particular_set_mailbox(tx, pid, STORE_MAILBOX_ENABLED, f->now + 7, f->now + 7,
+                                      ERR(e_)));
+    commit(f, tx);
+
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->mailbox_summary(tx, "LLL010101LLL", &m, ERR(e_)));
+    f->ops->rollback(tx);
+    assert_int_equal(m.mailbox_state, STORE_MAILBOX_ENABLED);
+    assert_int_equal(m.enabled_at, f->now + 7);
+    assert_int_equal(m.emails, 2); /* the RFC's own, not cancelled */
+    assert_int_equal(m.mobiles, 1);
+    assert_int_equal(m.pending, 3); /* the registro patronal's included */
+    assert_int_equal(m.confirmed, 1);
+    assert_int_equal(m.validation_deadline, f->now + 200);
+    assert_int_equal(m.terms_signed_at, f->now + 7);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1192,6 +1375,7 @@ main(int argc, char **argv)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(opening_again_applies_no_migration_and_reports_the_version),
         T(a_database_newer_than_the_program_is_refused),
+        T(a_missing_lower_migration_is_applied_later),
         T(a_particular_round_trips_and_its_rfc_is_unique),
         T(over_long_and_malformed_fields_are_refused_and_change_nothing),
         T(references_to_nothing_are_refused),
@@ -1214,6 +1398,8 @@ main(int argc, char **argv)
         T(rollback_discards_everything_the_transaction_did),
         T(maintenance_makes_room_for_new_months_and_can_run_again),
         T(concurrent_appends_to_the_log_get_dense_distinct_indexes),
+        T(requests_for_guidance_are_listed_by_particular_and_unit_and_answered_once),
+        T(the_mailbox_summary_counts_contacts_and_reads_the_latest_terms),
 #undef T
     };
     char url[512], dir[256];

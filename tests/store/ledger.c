@@ -134,9 +134,10 @@ filing_receipt(struct evidence_receipt *r, int64_t filing_id, int64_t us)
     filing_receipt_of(r, "CRA010101AAA", filing_id, us);
 }
 
-/* A filing and its pending receipt, committed together. Returns the filing's id. */
+/* A filing and its pending receipt, committed together. Returns the filing's id; *mark (out,
+ * may be NULL) the pending receipt's. */
 static int64_t
-file_with_pending(struct store *s, int64_t particular_id, int64_t us, struct error *err)
+file_with_mark(struct store *s, int64_t particular_id, int64_t us, int64_t *mark, struct error *err)
 {
     const struct store_ops *ops = s->ops;
     struct store_filing fl = {.particular_id = particular_id};
@@ -155,7 +156,7 @@ file_with_pending(struct store *s, int64_t particular_id, int64_t us, struct err
     rc = ops->filing_insert(tx, &fl, NULL, 0, err);
     if (rc == STORE_OK) {
         filing_receipt(&r, fl.id, us);
-        rc = evidence_pending_add(tx, &r, fl.id, us, us, NULL, err);
+        rc = evidence_pending_add(tx, &r, fl.id, us, us, mark, err);
         evidence_receipt_cleanup(&r);
     }
     if (rc != STORE_OK) {
@@ -164,6 +165,12 @@ file_with_pending(struct store *s, int64_t particular_id, int64_t us, struct err
     }
     rc = ops->commit(tx, err);
     return rc == STORE_OK ? fl.id : rc;
+}
+
+static int64_t
+file_with_pending(struct store *s, int64_t particular_id, int64_t us, struct error *err)
+{
+    return file_with_mark(s, particular_id, us, NULL, err);
 }
 
 /* The folio of the year's seq-th receipt. */
@@ -308,6 +315,42 @@ tree_heads_are_signed_when_due_and_on_demand(void **state)
     assert_false(fresh);
     assert_int_equal(sth.size, 2);
     merkle_tree_head_cleanup(&sth);
+}
+
+/* The act's own request seals its pending receipt at once; the worker then finds nothing,
+ * and a second attempt issues nothing twice. */
+static void
+a_pending_receipt_sealed_at_once_is_not_sealed_again(void **state)
+{
+    struct fixture *f = *state;
+    struct evidence_receipt r;
+    struct evidence_sealed sealed;
+    struct error err = {0};
+    int64_t mark = 0, leaves = -1, filing_id;
+    size_t pending = 9, done = 9;
+
+    filing_id = file_with_mark(f->s, f->particular_id, now_us, &mark, NULL);
+    assert_true(filing_id > 0 && mark > 0);
+    filing_receipt(&r, filing_id, now_us);
+    OK(evidence_issue_pending(f->l, mark, &r, filing_id, now_us, now_us, &sealed, ERR(e_)));
+    assert_int_equal(strlen(r.folio), FOLIO_MAX - 1);
+    evidence_sealed_cleanup(&sealed);
+    evidence_receipt_cleanup(&r);
+    counts(f->s, &leaves, &pending);
+    assert_int_equal(leaves, 1);
+    assert_int_equal(pending, 0);
+    OK(evidence_complete_pending(f->l, now_us + 1, &done, ERR(e_)));
+    assert_int_equal(done, 0);
+
+    filing_receipt(&r, filing_id, now_us);
+    assert_int_equal(
+        evidence_issue_pending(f->l, mark, &r, filing_id, now_us, now_us + 2, &sealed, &err),
+        STORE_NOT_FOUND);
+    assert_string_equal(err.code, "receipt_pending_gone");
+    assert_string_equal(r.folio, "");
+    evidence_receipt_cleanup(&r);
+    counts(f->s, &leaves, &pending);
+    assert_int_equal(leaves, 1);
 }
 
 static void
@@ -520,6 +563,7 @@ main(int argc, char **argv)
         T(tree_heads_are_signed_when_due_and_on_demand),
         T(a_failure_between_storing_and_sealing_leaves_no_receipt_and_restart_seals_the_act),
         T(a_killed_sealer_leaves_no_committed_filing_without_its_receipt),
+        T(a_pending_receipt_sealed_at_once_is_not_sealed_again),
 #undef T
     };
     char url[512], dir[256];

@@ -1,0 +1,40 @@
+/* shared.c - pieces the resource files share (shared.h). */
+#include "http/shared.h"
+
+#include "http/problem.h"
+
+#include <stdio.h>
+#include <time.h>
+
+bool
+http_no_app(struct http_request *req, struct http_response *resp)
+{
+    if (req->app != NULL)
+        return false;
+    http_problem(req, resp, 503, "unavailable",
+                 "Este servicio no está disponible en este modo del servidor.");
+    return true;
+}
+
+json_t *
+http_json_instant(int64_t us)
+{
+    time_t t = (time_t)(us / 1000000);
+    struct tm tm;
+    char out[32];
+
+    if (us == 0)
+        return json_null();
+    gmtime_r(&t, &tm);
+    strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(out);
+}
+
+json_t *
+http_json_receipt(const char *folio, const char *kind)
+{
+    char url[80];
+
+    snprintf(url, sizeof(url), "/api/v1/receipts/%s", folio);
+    return json_pack("{s:s, s:s, s:s}", "folio", folio, "kind", kind, "url", url);
+}
