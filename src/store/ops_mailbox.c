@@ -220,6 +220,18 @@ contact_list(struct store_tx *tx, int64_t particular_id, struct store_contact **
                        (void **)items, n, err);
 }
 
+static struct store__query q_contact_get =
+    STORE__QUERY("SELECT " CONTACT_COLS " FROM contacts WHERE id = $1");
+
+static int
+contact_get(struct store_tx *tx, int64_t id, struct store_contact *out, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(id)};
+
+    memset(out, 0, sizeof(*out));
+    return store__one(tx, &q_contact_get, args, 1, read_contact, out, err);
+}
+
 static struct store__query q_contact_update = STORE__QUERY(
     "UPDATE contacts SET state = $2, confirmed_at = $3, code_hash = $4, attempts = $5, "
     "code_salt = $6, link_hash = $7 WHERE id = $1 RETURNING id");
@@ -323,6 +335,7 @@ store__ops_mailbox(struct store_ops *ops)
     ops->regpat_list = regpat_list;
     ops->contact_insert = contact_insert;
     ops->contact_list = contact_list;
+    ops->contact_get = contact_get;
     ops->contact_update = contact_update;
     ops->contact_cancel_expired = contact_cancel_expired;
     ops->contact_due_particulars = contact_due_particulars;

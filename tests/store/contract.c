@@ -434,6 +434,14 @@ contacts_allow_five_emails_and_one_mobile_and_expire(void **state)
     OK(f->ops->contact_list(tx, pid, &items, &n, ERR(e_)));
     assert_int_equal(items[1].state, STORE_CONTACT_CONFIRMED);
     assert_int_equal(items[1].code_salt[31], 0);
+    {
+        struct store_contact one;
+
+        OK(f->ops->contact_get(tx, items[1].id, &one, ERR(e_)));
+        assert_true(one.particular_id == pid && one.confirmed_at == f->now + 1);
+        assert_string_equal(one.address, "uno@example.com");
+        assert_int_equal(f->ops->contact_get(tx, items[1].id + 1000, &one, &err), STORE_NOT_FOUND);
+    }
     assert_int_equal(items[1].link_hash[0], 0);
     free(items);
     commit(f, tx);
