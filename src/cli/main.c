@@ -15,6 +15,7 @@ const struct cli_command cli_commands[] = {
     {"verify", "comprueba sin conexión un acuse sellado o dos cabezas del árbol", cli_verify},
     {"efirma", "revisa certificados de e.firma, firma y verifica cadenas", cli_efirma},
     {"migrate", "aplica las migraciones pendientes del esquema de la base de datos", cli_migrate},
+    {"worker", "envía la bandeja de salida y cancela validaciones vencidas", cli_worker},
     {NULL, NULL, NULL},
 };
 

@@ -1,16 +1,19 @@
 /* serve.c - `buzon serve`: run the HTTP server until SIGINT or SIGTERM. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/appcfg.h"
 #include "cli/storecfg.h"
 
 #include "app/app.h"
 #include "base/log.h"
 #include "core/mem.h"
 #include "crypto/trust.h"
+#include "deliver/smtp.h"
 #include "http/login.h"
 #include "http/oneshot.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "worker/runner.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +35,8 @@ serve_usage(FILE *out)
             "  --data-dir DIR        base de datos SQLite, blobs y llaves generadas\n"
             "                        (server.data_dir; ./var)\n"
             "  --help                muestra esta ayuda\n\n"
+            "Con worker.in_serve (por omisión) también envía los mensajes de la bandeja de\n"
+            "salida y cancela las validaciones de medios de contacto vencidas.\n"
             "Varias instancias pueden correr juntas con distinto --listen y --data-dir.\n");
 }
 
@@ -80,20 +85,6 @@ load_trust(const struct config *cfg, struct crypto_trust **out, struct error *er
                         ? CRYPTO_UNREACHABLE_ACCEPT
                         : CRYPTO_UNREACHABLE_REFUSE;
     return crypto_trust_new(&o, out, err);
-}
-
-/* The application context: the store, the trust store and the [auth] policy. */
-static struct app *
-make_app(const struct config *cfg, struct store *store, struct crypto_trust *trust)
-{
-    struct app_options o = {.store = store, .trust = trust};
-
-    o.policy.challenge_ttl_s = config_int(cfg, "auth", "challenge_ttl_s");
-    o.policy.session_idle_s = config_int(cfg, "auth", "session_idle_s");
-    o.policy.session_max_s = config_int(cfg, "auth", "session_max_s");
-    o.policy.max_failures = (unsigned)config_int(cfg, "auth", "max_failures");
-    o.policy.failure_window_s = config_int(cfg, "auth", "failure_window_s");
-    return app_new(&o);
 }
 
 /* The service options that come from the configuration. */
@@ -169,6 +160,9 @@ cli_serve(int argc, char **argv)
     struct store *store = NULL;
     struct crypto_trust *trust = NULL;
     struct app *app = NULL;
+    struct evidence_ledger *ledger = NULL;
+    struct worker_runner *runner = NULL;
+    bool deliver_ready = false;
     struct config *cfg = NULL;
     struct error err = {0};
     enum log_level lvl = LOG_INFO;
@@ -251,7 +245,11 @@ cli_serve(int argc, char **argv)
         rc = cli_error_from(CLI_FAIL, &err);
         goto out;
     }
-    app = make_app(cfg, store, trust);
+    if (cli_app_open(cfg, store, trust, &ledger, &app, &err) != 0) {
+        log_error("app_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
+        rc = cli_error_from(CLI_FAIL, &err);
+        goto out;
+    }
     so.auth = (struct http_auth){http_login_authenticate, app};
     so.ready = app_ready;
     so.ready_arg = app;
@@ -281,10 +279,33 @@ cli_serve(int argc, char **argv)
         goto out;
     }
 
+    /* The worker after the server: a failure here still stops both cleanly below. */
+    if (config_bool(cfg, "worker", "in_serve")) {
+        struct http_metrics *m = http_service_metrics(svc);
+
+        deliver_ready = deliver_global_init() == 0;
+        if (!deliver_ready || worker_runner_start(cfg, store, app, &runner, &err) != 0) {
+            if (!deliver_ready)
+                error_set(&err, "deliver_init", "no se pudo iniciar libcurl");
+            log_error("worker_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
+            http_server_stop(srv);
+            rc = cli_error_from(CLI_FAIL, &err);
+            goto out;
+        }
+        if (http_metrics_gauge_add(m, "buzon_outbox_depth",
+                                   "Messages in the outbox not yet delivered nor given up.",
+                                   worker_runner_depth, runner, &err) != 0 ||
+            http_metrics_gauge_add(m, "buzon_worker_lag_seconds",
+                                   "Age of the oldest outbox message that is due.",
+                                   worker_runner_lag_seconds, runner, &err) != 0)
+            log_warn("metrics_gauge_failed", LOG_STR("code", err.code));
+    }
+
     log_info("serve_started", LOG_STR("host", host), LOG_INT("port", http_server_port(srv)),
              LOG_STR("data_dir", config_str(cfg, "server", "data_dir")),
              LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied),
-             LOG_BOOL("efirma_login", trust != NULL));
+             LOG_BOOL("efirma_login", trust != NULL), LOG_BOOL("receipts", ledger != NULL),
+             LOG_BOOL("worker", runner != NULL));
     printf("Buzón IMSS escuchando en http://%s%s%s:%u/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", http_server_port(srv));
     fflush(stdout);
@@ -295,13 +316,21 @@ cli_serve(int argc, char **argv)
     }
     {
         long cut = http_server_stop(srv);
+
+        /* Requests are done: the worker finishes the message in hand and stops. */
+        worker_runner_stop(runner);
+        runner = NULL;
         log_info("serve_stopped", LOG_INT("requests_cut_off", cut));
     }
     rc = CLI_OK;
 
 out:
+    worker_runner_stop(runner);
+    if (deliver_ready)
+        deliver_global_cleanup();
     http_service_free(svc);
     app_free(app);
+    evidence_ledger_free(ledger);
     crypto_trust_free(trust);
     store_close(store);
     config_free(cfg);

@@ -51,6 +51,15 @@ static const struct {
     {"login_rate_limited", 429},
     {"login_revocation_unavailable", 503},
     {"store_unreachable", 503},
+    /* contact means (app/contacts.h, docs/delivery.md) */
+    {"contacts_invalid", 422},
+    {"contact_not_found", 404},
+    {"contact_code_invalid", 422},
+    {"contact_code_exhausted", 403},
+    {"contact_expired", 410},
+    {"contact_already_confirmed", 409},
+    {"receipts_unavailable", 503},
+    {"not_own_mailbox", 404},
 };
 
 static const struct {

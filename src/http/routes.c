@@ -4,8 +4,5 @@
 #include <stddef.h>
 
 const struct http_route *const http_routes[] = {
-    http_ops_routes,
-    http_session_routes,
-    http_login_routes,
-    NULL,
+    http_ops_routes, http_session_routes, http_login_routes, http_contacts_routes, NULL,
 };

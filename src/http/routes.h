@@ -20,6 +20,9 @@ extern const struct http_route http_session_routes[];
 /* /api/v1/auth: e.firma login, logout (login.c). */
 extern const struct http_route http_login_routes[];
 
+/* /api/v1/mailbox/contacts, /api/v1/contacts/confirm-link, /confirmar (contacts.c). */
+extern const struct http_route http_contacts_routes[];
+
 /* All the tables above, NULL-terminated: what `buzon serve` routes. */
 extern const struct http_route *const http_routes[];
 
