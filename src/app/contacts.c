@@ -310,6 +310,10 @@ prepare(struct app *a, const struct app_contacts_request *rq, const char *regpat
         }
         nc->c.state = STORE_CONTACT_PENDING;
         nc->c.registered_at = j->now;
+        /* FIXME(deadline from the send): R29 counts 72 hours from the validation message; the
+         * message is enqueued now and usually leaves within seconds, but retries after an SMTP
+         * or gateway outage eat into the particular's time. Moving the deadline when the
+         * outbox marks the message sent needs the outbox to call back into contacts. */
         nc->c.deadline = j->now + (int64_t)a->contacts.validation_hours * 3600 * US;
     }
     j->n = n;
