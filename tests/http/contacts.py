@@ -244,6 +244,15 @@ try:
     check("/metrics shows the outbox depth and the worker lag",
           "\nbuzon_outbox_depth 0" in text and "\nbuzon_worker_lag_seconds " in text, text[-600:])
 
+    p = subprocess.run([BIN, "worker", "--help"], capture_output=True, text=True)
+    check("buzon worker --help explains it in Spanish", p.returncode == 0
+          and "--once" in p.stdout and "Envía los mensajes" in p.stdout, p.stdout + p.stderr)
+    p = subprocess.run([BIN, "worker", "--once", "--data-dir",
+                        os.path.join(server.tmp.name, "var")], capture_output=True, text=True,
+                       env=dict(os.environ, **ENV), timeout=60)
+    check("buzon worker --once finds nothing left to send",
+          p.returncode == 0 and p.stdout.startswith("0 mensajes procesados"), p.stdout + p.stderr)
+
     if not PG:
         print("# skip: a second node needs PostgreSQL (BUZON_TEST_PG_URL)")
     else:
