@@ -374,8 +374,8 @@ post_confirm_link(struct http_request *req, struct http_response *resp)
     bool form = is_form(req);
     json_t *body = NULL;
 
-    if (no_app(req, resp))
-        return;
+    /* The body is read before the application is asked for, so that the fuzzer, which runs
+     * without one, reaches the form parser. */
     if (form) {
         const char *text = req->body != NULL ? (const char *)req->body : "";
 
@@ -395,6 +395,8 @@ post_confirm_link(struct http_request *req, struct http_response *resp)
         id = json_is_integer(c) ? (int64_t)json_integer_value(c) : 0;
         k = json_string_value(json_object_get(body, "key"));
     }
+    if (no_app(req, resp))
+        return;
 
     if (id <= 0) {
         error_set(&err, "contact_not_found", "no existe ese medio de contacto");
