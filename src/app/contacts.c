@@ -310,10 +310,7 @@ prepare(struct app *a, const struct app_contacts_request *rq, const char *regpat
         }
         nc->c.state = STORE_CONTACT_PENDING;
         nc->c.registered_at = j->now;
-        /* FIXME(deadline from the send): R29 counts 72 hours from the validation message; the
-         * message is enqueued now and usually leaves within seconds, but retries after an SMTP
-         * or gateway outage eat into the particular's time. Moving the deadline when the
-         * outbox marks the message sent needs the outbox to call back into contacts. */
+        /* Counted from now until the worker reports the message sent (message_sent). */
         nc->c.deadline = j->now + (int64_t)a->contacts.validation_hours * 3600 * US;
     }
     j->n = n;
@@ -864,6 +861,51 @@ app_contacts_confirm_link(struct app *a, int64_t id, const char *key,
     j.id = id;
     j.key = key != NULL ? key : "";
     return confirm(a, &j, out, err);
+}
+
+/* ---- the validation message sent ---- */
+
+struct sent_job {
+    int64_t id, deadline;
+    bool moved;
+};
+
+static int
+sent_fn(struct store_tx *tx, void *arg, struct error *err)
+{
+    struct sent_job *j = arg;
+    const struct store_ops *ops = store_tx_store(tx)->ops;
+    struct store_contact c;
+    int rc = ops->contact_get(tx, j->id, &c, err);
+
+    j->moved = false;
+    if (rc == STORE_NOT_FOUND) {
+        error_clear(err);
+        return STORE_OK;
+    }
+    if (rc != STORE_OK || c.state != STORE_CONTACT_PENDING || c.deadline >= j->deadline)
+        return rc;
+    c.deadline = j->deadline;
+    j->moved = true;
+    return ops->contact_update(tx, &c, err);
+}
+
+int
+app_contacts_message_sent(struct app *a, const char *key, int64_t sent_at, struct error *err)
+{
+    static const char prefix[] = "contacto-", suffix[] = "-validacion";
+    struct sent_job j = {0, 0, false};
+    const char *p = key;
+
+    /* Exactly "contacto-ID-validacion", as validation_message writes it. */
+    if (p == NULL || strncmp(p, prefix, sizeof(prefix) - 1) != 0)
+        return 0;
+    for (p += sizeof(prefix) - 1; *p >= '0' && *p <= '9' && j.id < INT64_MAX / 10; p++)
+        j.id = j.id * 10 + (*p - '0');
+    if (j.id <= 0 || strcmp(p, suffix) != 0)
+        return 0;
+    j.deadline = sent_at + (int64_t)a->contacts.validation_hours * 3600 * US;
+    return store_run(a->store, STORE_TX_WRITE, sent_fn, &j, err);
 }
 
 /* ---- the sweep ---- */

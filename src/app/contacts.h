@@ -15,7 +15,9 @@
  *     contact validation is sealed and the mailbox becomes contacts_confirmed (5.2); a set
  *     with only e-mails or only the mobile confirmed leaves the mailbox not enabled.
  *  3. Each contact must be confirmed within policy.validation_hours (72, R29) of its
- *     registration, the instant its validation message is queued: past it, confirming fails
+ *     validation message: the deadline counts from the registration, when the message is
+ *     queued, and moves to the instant the server accepted it once the worker reports that
+ *     (app_contacts_message_sent). Past it, confirming fails
  *     with contact_expired and the whole set is cancelled (so is it by app_contacts_sweep,
  *     which the worker runs), and the mailbox goes back to not_enabled.
  *
@@ -128,6 +130,16 @@ int app_contacts_confirm_link(struct app *a, int64_t id, const char *key,
  * Returns 0, or a store status with err.
  */
 int app_contacts_sweep(struct app *a, size_t *sets, struct error *err);
+
+/*
+ * The outbox delivered the validation message whose idempotency key is key (in) at sent_at:
+ * R29 counts the 72 hours from that instant, so a pending contact's deadline moves to
+ * sent_at + policy.validation_hours when that is later (a delivery delayed by retries does not
+ * eat into the particular's time). Keys of other messages are ignored. The worker calls it
+ * after recording the delivery; when it cannot, the deadline stays counted from the
+ * registration, the earlier and stricter instant. Returns 0, or a store status with err.
+ */
+int app_contacts_message_sent(struct app *a, const char *key, int64_t sent_at, struct error *err);
 
 /* The stable name of a mailbox state ("not_enabled", ...), as in the API. */
 const char *app_mailbox_state_name(int state);

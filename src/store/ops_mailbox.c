@@ -234,7 +234,7 @@ contact_get(struct store_tx *tx, int64_t id, struct store_contact *out, struct e
 
 static struct store__query q_contact_update = STORE__QUERY(
     "UPDATE contacts SET state = $2, confirmed_at = $3, code_hash = $4, attempts = $5, "
-    "code_salt = $6, link_hash = $7 WHERE id = $1 RETURNING id");
+    "code_salt = $6, link_hash = $7, deadline = $8 WHERE id = $1 RETURNING id");
 
 static int
 contact_update(struct store_tx *tx, const struct store_contact *c, struct error *err)
@@ -245,9 +245,10 @@ contact_update(struct store_tx *tx, const struct store_contact *c, struct error 
                                 SA_BLOB(c->code_hash, STORE_HASH_LEN),
                                 SA_I64(c->attempts),
                                 SA_BLOB(c->code_salt, STORE_HASH_LEN),
-                                SA_BLOB(c->link_hash, STORE_HASH_LEN)};
+                                SA_BLOB(c->link_hash, STORE_HASH_LEN),
+                                SA_I64(c->deadline)};
 
-    return store__one(tx, &q_contact_update, args, 7, NULL, NULL, err);
+    return store__one(tx, &q_contact_update, args, 8, NULL, NULL, err);
 }
 
 static struct store__query q_contact_expire =

@@ -511,7 +511,8 @@ struct store_ops {
                         size_t *n, struct error *err);
     int (*contact_get)(struct store_tx *tx, int64_t id, struct store_contact *out,
                        struct error *err);
-    /* Write state, confirmed_at, code_hash, attempts, code_salt and link_hash of c->id. */
+    /* Write state, deadline, confirmed_at, code_hash, attempts, code_salt and link_hash of
+     * c->id. */
     int (*contact_update)(struct store_tx *tx, const struct store_contact *c, struct error *err);
     /* Worker sweep (5.2): cancel pending contacts whose deadline is <= now; *n (out) counts. */
     int (*contact_cancel_expired)(struct store_tx *tx, int64_t now, size_t *n, struct error *err);

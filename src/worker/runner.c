@@ -22,10 +22,17 @@ struct runner_thread {
     bool started;
 };
 
+/* The store's outbox, and after each delivery the use case that must know of it. */
+struct reporting_backend {
+    struct deliver_backend store; /* deliver_store_backend */
+    struct app *app;
+};
+
 struct worker_runner {
     struct store *st;
     struct app *app;
     struct deliver_store *ds;
+    struct reporting_backend reporting;
     struct deliver_backend backend;
     struct runner_thread threads[MAX_THREADS];
     size_t n_threads;
@@ -35,6 +42,57 @@ struct worker_runner {
     atomic_bool stop;
     _Atomic double depth, lag_s;
 };
+
+static int
+rb_claim(void *ctx, int64_t now_us, int64_t lease_us, unsigned kinds, size_t max,
+         struct deliver_message *out, size_t *n_out, struct error *err)
+{
+    struct reporting_backend *rb = ctx;
+
+    return rb->store.claim(rb->store.ctx, now_us, lease_us, kinds, max, out, n_out, err);
+}
+
+/* Recorded first: a failure to report leaves the deadline counted from the registration. */
+static int
+rb_mark_delivered(void *ctx, const struct deliver_message *m, const struct deliver_result *res,
+                  int64_t now_us, struct error *err)
+{
+    struct reporting_backend *rb = ctx;
+    struct error rerr = {0};
+    int rc = rb->store.mark_delivered(rb->store.ctx, m, res, now_us, err);
+
+    if (rc == 0 && app_contacts_message_sent(rb->app, m->key, now_us, &rerr) != 0)
+        log_warn("contacts_sent_not_recorded", LOG_INT("message", m->id),
+                 LOG_STR("error", rerr.code), LOG_STR("detail", rerr.detail));
+    return rc;
+}
+
+static int
+rb_mark_retry(void *ctx, const struct deliver_message *m, const struct deliver_result *res,
+              int64_t next_us, int64_t now_us, struct error *err)
+{
+    struct reporting_backend *rb = ctx;
+
+    return rb->store.mark_retry(rb->store.ctx, m, res, next_us, now_us, err);
+}
+
+static int
+rb_mark_failed(void *ctx, const struct deliver_message *m, const struct deliver_result *res,
+               int64_t now_us, struct error *err)
+{
+    struct reporting_backend *rb = ctx;
+
+    return rb->store.mark_failed(rb->store.ctx, m, res, now_us, err);
+}
+
+static void
+reporting_init(struct reporting_backend *rb, struct deliver_store *ds, struct app *a,
+               struct deliver_backend *out)
+{
+    deliver_store_backend(ds, &rb->store);
+    rb->app = a;
+    *out = (struct deliver_backend){rb, rb_claim, rb_mark_delivered, rb_mark_retry, rb_mark_failed};
+}
 
 static void *
 deliver_main(void *arg)
@@ -108,7 +166,7 @@ worker_runner_start(const struct config *cfg, struct store *st, struct app *a,
     r->st = st;
     r->app = a;
     r->ds = deliver_store_new(st);
-    deliver_store_backend(r->ds, &r->backend);
+    reporting_init(&r->reporting, r->ds, a, &r->backend);
     r->sweep_interval_s = config_int(cfg, "worker", "sweep_interval_s");
     atomic_init(&r->stop, false);
     atomic_init(&r->depth, 0.0);
@@ -184,12 +242,13 @@ worker_run_once(const struct config *cfg, struct store *st, struct app *a, size_
                 size_t *swept, struct error *err)
 {
     struct deliver_store *ds = deliver_store_new(st);
+    struct reporting_backend reporting;
     struct deliver_backend backend;
     struct deliver_service *svc = NULL;
     size_t total = 0, n = 1, sets = 0;
     int rc = -1;
 
-    deliver_store_backend(ds, &backend);
+    reporting_init(&reporting, ds, a, &backend);
     if (app_contacts_sweep(a, &sets, err) != 0)
         goto out;
     svc = deliver_service_new(cfg, &backend, err);

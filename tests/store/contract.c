@@ -427,6 +427,7 @@ contacts_allow_five_emails_and_one_mobile_and_expire(void **state)
     /* Confirming wipes what checked the code and the link. */
     items[1].state = STORE_CONTACT_CONFIRMED;
     items[1].confirmed_at = f->now + 1;
+    items[1].deadline += 5;
     memset(items[1].code_salt, 0, sizeof(items[1].code_salt));
     memset(items[1].link_hash, 0, sizeof(items[1].link_hash));
     OK(f->ops->contact_update(tx, &items[1], ERR(e_)));
@@ -439,6 +440,7 @@ contacts_allow_five_emails_and_one_mobile_and_expire(void **state)
 
         OK(f->ops->contact_get(tx, items[1].id, &one, ERR(e_)));
         assert_true(one.particular_id == pid && one.confirmed_at == f->now + 1);
+        assert_true(one.deadline == c.deadline + 5);
         assert_string_equal(one.address, "uno@example.com");
         assert_int_equal(f->ops->contact_get(tx, items[1].id + 1000, &one, &err), STORE_NOT_FOUND);
     }

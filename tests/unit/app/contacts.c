@@ -323,6 +323,37 @@ at_72_hours_confirming_is_refused_and_the_set_cancelled(void **state)
 }
 
 static void
+the_72_hours_count_from_the_message_sent(void **state)
+{
+    struct app *a = *state;
+    struct app_actor who = particular("PPP010101PPP");
+    struct app_contacts_result reg;
+    struct app_confirm_result res;
+    struct app_contact *list = NULL;
+    int64_t registered = fake_now;
+    char key[64], code[7];
+    size_t n = 0;
+
+    register_rfc(a, "PPP010101PPP", &reg);
+
+    /* The SMS gateway was down for five hours: the mobile's 72 hours start when it went out. */
+    snprintf(key, sizeof(key), "contacto-%lld-validacion", (long long)reg.contacts[2].id);
+    OK(app_contacts_message_sent(a, key, registered + 5 * HOUR, ERR(e_)));
+    OK(app_contacts_message_sent(a, key, registered + 1 * HOUR, ERR(e_))); /* never earlier */
+    OK(app_contacts_message_sent(a, "aviso-1-correo", registered, ERR(e_)));
+    OK(app_contacts_message_sent(a, "contacto-x-validacion", registered, ERR(e_)));
+    OK(app_contacts_list(a, &who, &list, &n, ERR(e_)));
+    assert_true(list[2].deadline == registered + 77 * HOUR);
+    assert_true(list[0].deadline == registered + 72 * HOUR);
+    free(list);
+
+    code_of(reg.contacts[2].id, code);
+    fake_now = registered + 76 * HOUR;
+    OK(app_contacts_confirm_code(a, &who, reg.contacts[2].id, code, &res, ERR(e_)));
+    free(reg.contacts);
+}
+
+static void
 only_e_mails_confirmed_leaves_the_mailbox_not_enabled_and_the_sweep_cancels(void **state)
 {
     struct app *a = *state;
@@ -502,6 +533,7 @@ main(void)
         cmocka_unit_test_setup_teardown(
             only_e_mails_confirmed_leaves_the_mailbox_not_enabled_and_the_sweep_cancels, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(the_72_hours_count_from_the_message_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_codes_use_up_the_attempts, setup, teardown),
         cmocka_unit_test_setup_teardown(each_bad_registration_is_refused_and_changes_nothing, setup,
                                         teardown),
