@@ -196,42 +196,59 @@ add_medio(struct evidence_receipt *r, const struct store_contact *c)
 }
 
 /*
- * Seal the receipt of kind for the contacts (in, n) after their commit. An act committed
- * whose receipt fails is logged: the act stands, and the particular is told to ask again.
- * FIXME(receipt after crash): a crash between the commit and the seal leaves the act without
- * its receipt; evidence_pending_add in the act's transaction would close the gap once the
- * ledger can seal one pending mark and return its folio.
+ * A receipt for an act on contact means: built and marked pending inside the act's
+ * transaction (evidence_pending_add), sealed after the commit (evidence_issue_pending), so that
+ * a crash in between leaves a mark that evidence_complete_pending (the worker) seals, and the
+ * act is never without its receipt.
  */
-static int
-issue(struct app *a, enum evidence_kind kind, const struct store_particular *p, const char *signer,
-      const struct store_contact *contacts, size_t n, int64_t now, struct app_receipt_ref *ref,
-      struct error *err)
-{
+struct pending_receipt {
     struct evidence_receipt r;
-    struct evidence_sealed sealed = {0};
-    int64_t subject = 0;
-    int rc;
+    enum evidence_kind kind;
+    int64_t subject, pending_id;
+};
 
-    evidence_receipt_init(&r, kind, p->rfc, p->legal_zone[0] ? p->legal_zone : DEFAULT_ZONE);
+static int
+mark_receipt(struct store_tx *tx, struct pending_receipt *pr, enum evidence_kind kind,
+             const struct store_particular *p, const char *signer,
+             const struct store_contact *contacts, size_t n, int64_t now, struct error *err)
+{
+    evidence_receipt_cleanup(&pr->r); /* from a run store_run is repeating */
+    evidence_receipt_init(&pr->r, kind, p->rfc, p->legal_zone[0] ? p->legal_zone : DEFAULT_ZONE);
+    pr->kind = kind;
+    pr->subject = 0;
     for (size_t i = 0; i < n; i++) {
         if (contacts[i].state == STORE_CONTACT_CANCELLED)
             continue;
-        add_medio(&r, &contacts[i]);
-        if (subject == 0)
-            subject = contacts[i].id;
+        add_medio(&pr->r, &contacts[i]);
+        if (pr->subject == 0)
+            pr->subject = contacts[i].id;
     }
     evidence_receipt_add_instant(
-        &r, kind == EVIDENCE_CONTACT_REGISTRATION ? "registro" : "validacion", now);
+        &pr->r, kind == EVIDENCE_CONTACT_REGISTRATION ? "registro" : "validacion", now);
     if (signer != NULL && signer[0] != '\0')
-        evidence_receipt_set_signer(&r, signer);
+        evidence_receipt_set_signer(&pr->r, signer);
+    return evidence_pending_add(tx, &pr->r, pr->subject, now, now, &pr->pending_id, err);
+}
 
-    rc = evidence_issue(a->ledger, &r, subject, now, now, &sealed, err);
+/* Seal pr after the act's commit into ref (out). When the worker sealed it first, the receipt
+ * exists but its folio is unknown here: ref keeps an empty folio and the call succeeds. */
+static int
+seal_receipt(struct app *a, struct pending_receipt *pr, int64_t now, struct app_receipt_ref *ref,
+             struct error *err)
+{
+    struct evidence_sealed sealed = {0};
+    int rc = evidence_issue_pending(a->ledger, &pr->r, pr->subject, now, now, pr->pending_id,
+                                    &sealed, err);
+
     if (rc == 0) {
-        snprintf(ref->folio, sizeof(ref->folio), "%s", r.folio);
-        ref->kind = evidence_kind_spec(kind)->code;
+        snprintf(ref->folio, sizeof(ref->folio), "%s", pr->r.folio);
+        ref->kind = evidence_kind_spec(pr->kind)->code;
+    } else if (rc == STORE_NOT_FOUND) {
+        log_info("contacts_receipt_sealed_by_worker", LOG_INT("subject", pr->subject));
+        error_clear(err);
+        rc = 0;
     }
     evidence_sealed_cleanup(&sealed);
-    evidence_receipt_cleanup(&r);
     return rc;
 }
 
@@ -251,6 +268,8 @@ struct register_job {
     struct new_contact *items;
     size_t n;
     struct store_particular p;
+    const char *signer;
+    struct pending_receipt receipt;
 };
 
 /* Check and normalise rq into job->items (codes and keys drawn once, before any transaction). */
@@ -441,6 +460,15 @@ register_fn(struct store_tx *tx, void *arg, struct error *err)
                                          j->p.enabled_at, j->now, err);
         j->p.mailbox_state = STORE_MAILBOX_CONTACTS_REGISTERED;
     }
+    if (rc == STORE_OK) {
+        struct store_contact *set = mem_calloc(j->n, sizeof(*set));
+
+        for (size_t i = 0; i < j->n; i++)
+            set[i] = j->items[i].c;
+        rc = mark_receipt(tx, &j->receipt, EVIDENCE_CONTACT_REGISTRATION, &j->p, j->signer, set,
+                          j->n, j->now, err);
+        free(set);
+    }
     return rc;
 }
 
@@ -458,8 +486,7 @@ app_contacts_register(struct app *a, const struct app_actor *who,
                       struct error *err)
 {
     struct app_target target = {who->rfc, NULL};
-    struct register_job j = {a, who->rfc, "", app_now(a), NULL, 0, {0}};
-    struct store_contact *stored = NULL;
+    struct register_job j = {a, who->rfc, "", app_now(a), NULL, 0, {0}, who->cert_number, {0}};
     char regpat[12] = "";
     int rc;
 
@@ -489,21 +516,19 @@ app_contacts_register(struct app *a, const struct app_actor *who,
     rc = store_run(a->store, STORE_TX_WRITE, register_fn, &j, err);
     if (rc != STORE_OK) {
         free_items(j.items, j.n);
+        evidence_receipt_cleanup(&j.receipt.r);
         return rc;
     }
 
-    stored = mem_calloc(j.n, sizeof(*stored));
     out->contacts = mem_calloc(j.n, sizeof(*out->contacts));
-    for (size_t i = 0; i < j.n; i++) {
-        stored[i] = j.items[i].c;
+    for (size_t i = 0; i < j.n; i++)
         to_view(a, &j.items[i].c, &out->contacts[i]);
-    }
     out->n = j.n;
     free_items(j.items, j.n);
 
-    rc = issue(a, EVIDENCE_CONTACT_REGISTRATION, &j.p, who->cert_number, stored, out->n, j.now,
-               &out->receipt, err);
-    free(stored);
+    /* Committed: a failure to seal now leaves the mark to the worker, and is logged. */
+    rc = seal_receipt(a, &j.receipt, j.now, &out->receipt, err);
+    evidence_receipt_cleanup(&j.receipt.r);
     if (rc != 0) {
         log_error("contacts_receipt_failed", LOG_STR("code", err->code),
                   LOG_STR("detail", err->detail));
@@ -590,6 +615,7 @@ struct confirm_job {
     struct store_contact contact;
     struct store_contact *set; /* the set, when complete (heap) */
     size_t n_set;
+    struct pending_receipt receipt; /* when complete */
 };
 
 /* Find contact j->id and its particular into the job; *all (out, free()) the particular's
@@ -772,6 +798,9 @@ confirm_fn(struct store_tx *tx, void *arg, struct error *err)
         rc = ops->particular_set_mailbox(tx, j->p.id, st, j->p.enabled_at, j->now, err);
         j->p.mailbox_state = st;
     }
+    if (rc == STORE_OK)
+        rc = mark_receipt(tx, &j->receipt, EVIDENCE_CONTACT_VALIDATION, &j->p, NULL, j->set,
+                          j->n_set, j->now, err);
 
 out:
     free(all);
@@ -817,8 +846,7 @@ confirm(struct app *a, struct confirm_job *j, struct app_confirm_result *out, st
     to_view(a, &j->contact, &out->contact);
     out->mailbox_state = app_mailbox_state_name(j->p.mailbox_state);
     if (j->complete)
-        rc = issue(a, EVIDENCE_CONTACT_VALIDATION, &j->p, NULL, j->set, j->n_set, j->now,
-                   &out->receipt, err);
+        rc = seal_receipt(a, &j->receipt, j->now, &out->receipt, err);
     if (rc != 0)
         log_error("contacts_receipt_failed", LOG_STR("code", err->code),
                   LOG_STR("detail", err->detail));
@@ -826,6 +854,7 @@ confirm(struct app *a, struct confirm_job *j, struct app_confirm_result *out, st
 out:
     free(j->set);
     j->set = NULL;
+    evidence_receipt_cleanup(&j->receipt.r);
     return rc;
 }
 

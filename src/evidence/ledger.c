@@ -296,6 +296,30 @@ evidence_issue(struct evidence_ledger *l, struct evidence_receipt *r, int64_t su
     return rc;
 }
 
+int
+evidence_issue_pending(struct evidence_ledger *l, struct evidence_receipt *r, int64_t subject_id,
+                       int64_t legal_at, int64_t now_us, int64_t pending_id,
+                       struct evidence_sealed *out, struct error *err)
+{
+    struct issue_job j = {.l = l,
+                          .r = r,
+                          .subject_id = subject_id,
+                          .legal_at = legal_at,
+                          .now_us = now_us,
+                          .pending_id = pending_id};
+    int rc;
+
+    pthread_mutex_lock(&l->mu);
+    rc = issue_run(&j, issue_fn, &j, err);
+    pthread_mutex_unlock(&l->mu);
+    if (rc == STORE_OK)
+        *out = j.sealed;
+    else if (rc == STORE_NOT_FOUND)
+        error_set(err, "receipt_pending_gone",
+                  "el acuse ya fue sellado por el proceso de acuses pendientes");
+    return rc;
+}
+
 /* ---- pending receipts ---- */
 
 int

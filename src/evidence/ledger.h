@@ -73,6 +73,18 @@ int evidence_issue(struct evidence_ledger *l, struct evidence_receipt *r, int64_
                    struct error *err);
 
 /*
+ * Issue r as evidence_issue does, for the act whose pending mark pending_id (in) was added in
+ * the act's own committed transaction, and delete the mark in the receipt's transaction: the
+ * act is never left without its receipt, and the receipt is never issued twice. Returns 0, or
+ * STORE_NOT_FOUND ("receipt_pending_gone") when the mark is gone because
+ * evidence_complete_pending sealed it meanwhile (the receipt exists; its folio is not known
+ * here), or the errors of evidence_issue.
+ */
+int evidence_issue_pending(struct evidence_ledger *l, struct evidence_receipt *r,
+                           int64_t subject_id, int64_t legal_at, int64_t now_us, int64_t pending_id,
+                           struct evidence_sealed *out, struct error *err);
+
+/*
  * Mark, inside the caller's transaction tx (in) that records an act, that the
  * act's receipt r (in: everything but the folio and seal fields, which sealing
  * sets) is pending. Commit the act, then call evidence_complete_pending (or

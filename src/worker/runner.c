@@ -6,6 +6,7 @@
 #include "core/mem.h"
 #include "deliver/outbox_store.h"
 #include "deliver/service.h"
+#include "evidence/ledger.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -117,12 +118,29 @@ measure(struct worker_runner *r)
     atomic_store(&r->lag_s, (double)lag / 1e6);
 }
 
+/* Receipts whose act committed but whose seal did not (a crash in between): seal them now. */
+static void
+complete_receipts(struct app *a)
+{
+    struct error err = {0};
+    size_t sealed = 0;
+
+    if (a->ledger == NULL)
+        return;
+    if (evidence_complete_pending(a->ledger, app_now(a), &sealed, &err) != 0)
+        log_error("receipts_pending_failed", LOG_STR("error", err.code),
+                  LOG_STR("detail", err.detail));
+    else if (sealed > 0)
+        log_info("receipts_pending_sealed", LOG_INT("receipts", sealed));
+}
+
 static void
 sweep(struct worker_runner *r)
 {
     struct error err = {0};
     size_t sets = 0;
 
+    complete_receipts(r->app);
     if (app_contacts_sweep(r->app, &sets, &err) != 0)
         log_error("contacts_sweep_failed", LOG_STR("error", err.code),
                   LOG_STR("detail", err.detail));
@@ -249,6 +267,7 @@ worker_run_once(const struct config *cfg, struct store *st, struct app *a, size_
     int rc = -1;
 
     reporting_init(&reporting, ds, a, &backend);
+    complete_receipts(a);
     if (app_contacts_sweep(a, &sets, err) != 0)
         goto out;
     svc = deliver_service_new(cfg, &backend, err);

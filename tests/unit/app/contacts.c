@@ -522,6 +522,56 @@ a_registro_patronal_has_its_own_optional_set(void **state)
     free(own.contacts);
 }
 
+static size_t
+pending_marks(void)
+{
+    struct store_receipt_pending *items = NULL;
+    struct store_tx *tx = NULL;
+    size_t n = 0;
+
+    OK(store->ops->begin(store, STORE_TX_READ, &tx, ERR(e_)));
+    OK(store->ops->receipt_pending_list(tx, 0, 100, &items, &n, ERR(e_)));
+    store->ops->rollback(tx);
+    store_receipt_pending_list_free(items, n);
+    return n;
+}
+
+static void
+a_receipt_that_fails_after_the_commit_is_sealed_by_the_worker(void **state)
+{
+    struct app *a = *state;
+    struct app_actor who = particular("QQQ010101QQQ");
+    struct app_contacts_result reg;
+    struct app_contact *list = NULL;
+    size_t n = 0, sealed = 0;
+    bool failed = false;
+
+    assert_int_equal(pending_marks(), 0); /* each receipt so far took its mark away */
+
+    /* The disk fails while sealing: the registration is committed, its receipt is not. */
+    evidence__ledger_fail_after(ledger, 0);
+    for (int i = 0; i < 2 && !failed; i++) {
+        static const char *const emails[] = {"q@example.com"};
+        struct app_contacts_request rq = {emails, 1, "5512345678", NULL, NULL};
+        struct error err = {0};
+
+        failed = app_contacts_register(a, &who, &rq, &reg, &err) != 0;
+        if (!failed)
+            free(reg.contacts);
+    }
+    evidence__ledger_fail_after(ledger, -1);
+    assert_true(failed);
+    assert_int_equal(pending_marks(), 1);
+    OK(app_contacts_list(a, &who, &list, &n, ERR(e_)));
+    assert_int_equal(list[n - 1].state, APP_CONTACT_PENDING);
+    free(list);
+
+    /* The worker seals what was left pending, once. */
+    OK(evidence_complete_pending(ledger, fake_now, &sealed, ERR(e_)));
+    assert_int_equal(sealed, 1);
+    assert_int_equal(pending_marks(), 0);
+}
+
 int
 main(void)
 {
@@ -541,6 +591,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_registro_patronal_has_its_own_optional_set, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            a_receipt_that_fails_after_the_commit_is_sealed_by_the_worker, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
