@@ -7,6 +7,7 @@
 #include "core/mem.h"
 #include "core/phone.h"
 #include "core/sha256.h"
+#include "core/tz.h"
 #include "deliver/outbox_store.h"
 #include "deliver/templates.h"
 #include "evidence/ledger.h"
@@ -14,6 +15,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,17 +108,34 @@ all_zero(const uint8_t h[STORE_HASH_LEN])
     return same_hash(h, zero);
 }
 
+static pthread_once_t tz_once = PTHREAD_ONCE_INIT;
+static struct tz_db *tz_db;
+static const struct tz_zone *centro;
+
+/* The system's time zone database, once per process and open until exit (as
+ * evidence/localtime.c keeps its own). */
+static void
+open_centro(void)
+{
+    struct error err = {0};
+
+    tz_db = tz_db_open(NULL, NULL, &err);
+    centro = tz_db != NULL ? tz_db_zone(tz_db, "America/Mexico_City", &err) : NULL;
+}
+
 /*
- * An instant as Central Mexico time for the messages (Lineamientos 5.7), "03/12/2026 12:22".
- * FIXME(display): America/Mexico_City has kept UTC-6 all year since 30 Oct 2022; should the
- * zone change again this must read the tz database (core/tz.h) like the legal clock does.
+ * An instant as Central Mexico time for the messages (Lineamientos 5.7), "03/12/2026 12:22",
+ * by the zone rules of the tz database. Without the database: UTC-6, the zone's offset all
+ * year since 30 Oct 2022 (every instant this program handles is later).
  */
 static void
 centro_text(int64_t us, char out[32])
 {
-    time_t t = (time_t)(us / US) - 6 * 3600;
+    time_t t = (time_t)(us / US);
     struct tm tm;
 
+    pthread_once(&tz_once, open_centro);
+    t = centro != NULL ? (time_t)tz_to_local(centro, (int64_t)t) : t - 6 * 3600;
     gmtime_r(&t, &tm);
     strftime(out, 32, "%d/%m/%Y %H:%M", &tm);
 }

@@ -260,6 +260,22 @@ registering_then_confirming_both_kinds_enables_the_next_step(void **state)
     assert_int_equal(record(RFC).mailbox_state, STORE_MAILBOX_CONTACTS_REGISTERED);
     assert_int_equal(record(RFC).kind, STORE_PERSON_LEGAL); /* 12 characters: a company */
 
+    /* Times in the texts are Central Mexico time (UTC-6 all year since 2022). */
+    {
+        char *subject = NULL, *body = NULL, registro[40], limite[40];
+        time_t t = (time_t)(fake_now / US) - 6 * 3600, d = t + 72 * 3600;
+        struct tm tm;
+
+        strftime(registro, sizeof(registro), "el %d/%m/%Y %H:%M (hora", gmtime_r(&t, &tm));
+        strftime(limite, sizeof(limite), "hasta el %d/%m/%Y %H:%M (hora", gmtime_r(&d, &tm));
+        message_of(reg.contacts[0].id, &subject, &body);
+        assert_non_null(strstr(body, registro));
+        assert_non_null(strstr(body, limite));
+        assert_string_equal(subject, "Buzón IMSS: confirme su correo electrónico");
+        free(subject);
+        free(body);
+    }
+
     /* The first e-mail by its code, the second by its link, the mobile by its code. */
     code_of(reg.contacts[0].id, code);
     OK(app_contacts_confirm_code(a, &who, reg.contacts[0].id, code, &res, ERR(e_)));
