@@ -32,7 +32,15 @@ app_new(const struct app_options *opts)
 
     a->store = opts->store;
     a->trust = opts->trust;
+    a->ledger = opts->ledger;
     a->policy = opts->policy;
+    a->contacts = opts->contacts;
+    a->contacts.public_url =
+        mem_strdup(opts->contacts.public_url != NULL ? opts->contacts.public_url : "");
+    if (a->contacts.validation_hours <= 0)
+        a->contacts.validation_hours = 72;
+    if (a->contacts.max_attempts <= 0)
+        a->contacts.max_attempts = 5;
     a->now = opts->now != NULL ? opts->now : app_system_now;
     a->now_arg = opts->now_arg;
     a->limiter = app_limiter_new();
@@ -75,6 +83,7 @@ app_free(struct app *a)
     if (a == NULL)
         return;
     app_limiter_free(a->limiter);
+    free((char *)a->contacts.public_url);
     free(a);
 }
 

@@ -10,8 +10,8 @@
  * The clock is injectable so that tests move time instead of sleeping: every
  * use case asks app_now() and never the system clock.
  *
- * Ownership: app_new copies the options' scalars and keeps the store and trust
- * pointers, which the caller owns and must keep until app_free. Thread-safety:
+ * Ownership: app_new copies the options' scalars and strings and keeps the store,
+ * trust and ledger pointers, which the caller owns and must keep until app_free. Thread-safety:
  * an app may be shared by all server threads (the store and trust store are
  * thread-safe, the limiter locks itself); the now function must be thread-safe.
  */
@@ -49,11 +49,19 @@ struct app_terms {
     char sha256[65]; /* lower-case hex of the text's SHA-256 */
 };
 
+/* Contact validation (app/contacts.h): [clock] contact_validation_hours, [contacts]. */
+struct app_contacts_policy {
+    int validation_hours;   /* R29: 72 */
+    int max_attempts;       /* wrong codes allowed per contact */
+    const char *public_url; /* base of the e-mail's link, e.g. "https://buzon.imss.gob.mx" */
+};
+
 struct app_options {
     struct store *store;        /* required */
     struct crypto_trust *trust; /* required for logins and signed acts */
     struct app_policy policy;
-    app_now_fn now; /* NULL: the system clock */
+    struct app_contacts_policy contacts; /* public_url is copied */
+    app_now_fn now;                      /* NULL: the system clock */
     void *now_arg;
     /* Receipts (evidence/ledger.h); NULL: acts that issue one are refused with
      * "receipts_unavailable". Borrowed, kept until app_free. */
@@ -76,11 +84,12 @@ struct app_options {
 struct app {
     struct store *store;
     struct crypto_trust *trust;
+    struct evidence_ledger *ledger;
     struct app_policy policy;
+    struct app_contacts_policy contacts; /* public_url owned by the app */
     app_now_fn now;
     void *now_arg;
     struct app_limiter *limiter;
-    struct evidence_ledger *ledger;
     int32_t transitional_end;
     struct app_terms terms;
     char clarification_unit[32];

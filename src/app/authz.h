@@ -70,6 +70,7 @@ struct app_actor {
     char unit[APP_ACTOR_UNIT_MAX + 1];              /* staff: administrative unit */
     uint32_t scopes;                                /* system: enum app_scope bits */
     char ref[APP_ACTOR_REF_MAX + 1]; /* session or token id for the audit log, never a secret */
+    char cert_number[24];            /* the e.firma that opened the session; empty otherwise */
 };
 
 /* Every action a caller can ask for. Keep docs/authorization.md in step. */

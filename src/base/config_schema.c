@@ -79,6 +79,15 @@ const struct config_key config_schema[] = {
     {"deliver", "batch", CONFIG_INT, "32", 1, 1000, NULL, "Messages a worker claims per pass."},
     {"deliver", "poll_ms", CONFIG_INT, "1000", 10, 60000, NULL,
      "Pause of an idle worker before it looks for due messages again."},
+    /* [contacts] */
+    {"contacts", "max_attempts", CONFIG_INT, "5", 1, 20, NULL,
+     "Wrong validation codes allowed per contact before it must be registered again."},
+    /* [worker] */
+    {"worker", "in_serve", CONFIG_BOOL, "true", 0, 0, NULL,
+     "Run the delivery worker and the expiry sweep inside `buzon serve`."},
+    {"worker", "threads", CONFIG_INT, "1", 1, 16, NULL, "Delivery worker threads per process."},
+    {"worker", "sweep_interval_s", CONFIG_INT, "60", 1, 86400, NULL,
+     "Seconds between two sweeps of contact validations past their 72 hours."},
     /* [clock]: legal-rules.md section 11; values are checked by core/clock_policy.c. */
     {"clock", "declared_days", CONFIG_STRING, "", 0, 1024, NULL,
      "Calendar text of IMSS declared non-business days and suspensions (R3, R4); empty: none."},

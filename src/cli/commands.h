@@ -12,5 +12,6 @@ int cli_verify(int argc, char **argv);
 int cli_efirma(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_mailbox(int argc, char **argv);
+int cli_worker(int argc, char **argv);
 
 #endif

@@ -161,7 +161,7 @@ cli_mailbox(int argc, char **argv)
         rc = cli_error_from(CLI_FAIL, &err);
         goto out;
     }
-    if (cli_app_new(cfg, s, NULL, NULL, &parts, &a, &err) != 0) {
+    if (cli_app_open(cfg, s, NULL, false, &parts, &a, &err) != 0) {
         rc = cli_error_from(CLI_USAGE, &err);
         goto out;
     }

@@ -17,6 +17,7 @@ const struct cli_command cli_commands[] = {
     {"migrate", "aplica las migraciones pendientes del esquema de la base de datos", cli_migrate},
     {"mailbox", "buzones: importación de los habilitados en 2020, resumen de un buzón",
      cli_mailbox},
+    {"worker", "envía la bandeja de salida y cancela validaciones vencidas", cli_worker},
     {NULL, NULL, NULL},
 };
 

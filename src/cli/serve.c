@@ -9,10 +9,12 @@
 #include "core/mem.h"
 #include "crypto/trust.h"
 #include "evidence/ledger.h"
+#include "deliver/smtp.h"
 #include "http/login.h"
 #include "http/oneshot.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "worker/runner.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +36,8 @@ serve_usage(FILE *out)
             "  --data-dir DIR        base de datos SQLite, blobs y llaves generadas\n"
             "                        (server.data_dir; ./var)\n"
             "  --help                muestra esta ayuda\n\n"
+            "Con worker.in_serve (por omisión) también envía los mensajes de la bandeja de\n"
+            "salida y cancela las validaciones de medios de contacto vencidas.\n"
             "Varias instancias pueden correr juntas con distinto --listen y --data-dir.\n");
 }
 
@@ -157,8 +161,9 @@ cli_serve(int argc, char **argv)
     struct store *store = NULL;
     struct crypto_trust *trust = NULL;
     struct app *app = NULL;
-    struct evidence_ledger *ledger = NULL;
     struct cli_app_parts parts = {0};
+    struct worker_runner *runner = NULL;
+    bool deliver_ready = false;
     struct config *cfg = NULL;
     struct error err = {0};
     enum log_level lvl = LOG_INFO;
@@ -241,31 +246,10 @@ cli_serve(int argc, char **argv)
         rc = cli_error_from(CLI_FAIL, &err);
         goto out;
     }
-    /* Receipts need the seal: without it the server runs, and acts that issue a receipt
-     * are refused (receipts_unavailable). */
-    if (evidence_ledger_from_config(cfg, store, &ledger, &err) != 0) {
-        if (strcmp(err.code, "seal_missing") != 0) {
-            log_error("seal_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
-            rc = cli_error_from(CLI_FAIL, &err);
-            goto out;
-        }
-        error_clear(&err);
-        ledger = NULL;
-    }
-    /* Acts committed before a crash whose receipt was not sealed yet get it now. */
-    if (ledger != NULL) {
-        size_t sealed = 0;
-
-        if (evidence_complete_pending(ledger, app_system_now(NULL), &sealed, &err) != 0) {
-            log_error("receipts_pending_failed", LOG_STR("code", err.code),
-                      LOG_STR("message", err.message));
-            error_clear(&err);
-        }
-        if (sealed > 0)
-            log_info("receipts_pending_sealed", LOG_INT("count", sealed));
-    }
-    if (cli_app_new(cfg, store, trust, ledger, &parts, &app, &err) != 0) {
-        rc = cli_error_from(CLI_USAGE, &err);
+    if (cli_app_open(cfg, store, trust, true, &parts, &app, &err) != 0) {
+        log_error("app_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
+        /* A bad value in the configuration is a usage error, like any other at start-up. */
+        rc = cli_error_from(strcmp(err.code, "config_value") == 0 ? CLI_USAGE : CLI_FAIL, &err);
         goto out;
     }
     so.auth = (struct http_auth){http_login_authenticate, app};
@@ -297,10 +281,33 @@ cli_serve(int argc, char **argv)
         goto out;
     }
 
+    /* The worker after the server: a failure here still stops both cleanly below. */
+    if (config_bool(cfg, "worker", "in_serve")) {
+        struct http_metrics *m = http_service_metrics(svc);
+
+        deliver_ready = deliver_global_init() == 0;
+        if (!deliver_ready || worker_runner_start(cfg, store, app, &runner, &err) != 0) {
+            if (!deliver_ready)
+                error_set(&err, "deliver_init", "no se pudo iniciar libcurl");
+            log_error("worker_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
+            http_server_stop(srv);
+            rc = cli_error_from(CLI_FAIL, &err);
+            goto out;
+        }
+        if (http_metrics_gauge_add(m, "buzon_outbox_depth",
+                                   "Messages in the outbox not yet delivered nor given up.",
+                                   worker_runner_depth, runner, &err) != 0 ||
+            http_metrics_gauge_add(m, "buzon_worker_lag_seconds",
+                                   "Age of the oldest outbox message that is due.",
+                                   worker_runner_lag_seconds, runner, &err) != 0)
+            log_warn("metrics_gauge_failed", LOG_STR("code", err.code));
+    }
+
     log_info("serve_started", LOG_STR("host", host), LOG_INT("port", http_server_port(srv)),
              LOG_STR("data_dir", config_str(cfg, "server", "data_dir")),
              LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied),
-             LOG_BOOL("efirma_login", trust != NULL), LOG_BOOL("receipts", ledger != NULL));
+             LOG_BOOL("efirma_login", trust != NULL), LOG_BOOL("receipts", parts.ledger != NULL),
+             LOG_BOOL("worker", runner != NULL));
     printf("Buzón IMSS escuchando en http://%s%s%s:%u/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", http_server_port(srv));
     fflush(stdout);
@@ -311,15 +318,21 @@ cli_serve(int argc, char **argv)
     }
     {
         long cut = http_server_stop(srv);
+
+        /* Requests are done: the worker finishes the message in hand and stops. */
+        worker_runner_stop(runner);
+        runner = NULL;
         log_info("serve_stopped", LOG_INT("requests_cut_off", cut));
     }
     rc = CLI_OK;
 
 out:
+    worker_runner_stop(runner);
+    if (deliver_ready)
+        deliver_global_cleanup();
     http_service_free(svc);
     app_free(app);
     cli_app_parts_free(&parts);
-    evidence_ledger_free(ledger);
     crypto_trust_free(trust);
     store_close(store);
     config_free(cfg);

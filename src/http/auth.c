@@ -40,4 +40,5 @@ http_principal_actor(const struct http_principal *p, struct app_actor *out)
     snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s", p->representative_rfc);
     snprintf(out->unit, sizeof(out->unit), "%s", p->unit);
     snprintf(out->ref, sizeof(out->ref), "%s", p->session_id);
+    snprintf(out->cert_number, sizeof(out->cert_number), "%s", p->cert_number);
 }

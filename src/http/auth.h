@@ -64,6 +64,9 @@ struct http_principal {
 
     /* For logout and audit: an identifier, never the cookie or token value. */
     char session_id[HTTP_SESSION_ID_MAX + 1];
+
+    /* The number of the e.firma certificate the session was opened with; empty otherwise. */
+    char cert_number[24];
 };
 
 struct http_request;

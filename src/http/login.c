@@ -67,6 +67,7 @@ http_login_authenticate(void *arg, const struct http_request *req, struct http_p
     snprintf(out->rfc, sizeof(out->rfc), "%s", s.rfc);
     snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s", s.representative_rfc);
     snprintf(out->session_id, sizeof(out->session_id), "%s", s.session_id);
+    snprintf(out->cert_number, sizeof(out->cert_number), "%s", s.cert_number);
     return HTTP_AUTH_OK;
 }
 

@@ -73,6 +73,13 @@ static const struct {
     {"clarification_invalid", 422},
     {"clarification_not_found", 404},
     {"clarification_already_answered", 409},
+    /* contact means (app/contacts.h, docs/delivery.md) */
+    {"contacts_invalid", 422},
+    {"contact_not_found", 404},
+    {"contact_code_invalid", 422},
+    {"contact_code_exhausted", 403},
+    {"contact_expired", 410},
+    {"contact_already_confirmed", 409},
 };
 
 static const struct {

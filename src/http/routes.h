@@ -28,6 +28,8 @@ extern const struct http_route http_terms_routes[];
 
 /* /api/v1/clarifications: requests for guidance, 5.9 (clarifications.c). */
 extern const struct http_route http_clarifications_routes[];
+/* /api/v1/mailbox/contacts, /api/v1/contacts/confirm-link, /confirmar (contacts.c). */
+extern const struct http_route http_contacts_routes[];
 
 /* All the tables above, NULL-terminated: what `buzon serve` routes. */
 extern const struct http_route *const http_routes[];

@@ -198,7 +198,7 @@ audit_insert(struct store_tx *tx, struct store_audit_event *e, struct error *err
 
 #define OUTBOX_COLS                                                                      \
     "id, idempotency_key, channel, address, payload, state, attempts, next_attempt_at, " \
-    "created_at, sent_at, provider_reply"
+    "created_at, sent_at, provider_reply, in_doubt, reply_code, transcript, reference"
 
 static void
 read_outbox(struct store_tx *tx, struct store__rows *r, void *out)
@@ -216,6 +216,10 @@ read_outbox(struct store_tx *tx, struct store__rows *r, void *out)
     o->created_at = store__i64(tx, r, 8);
     o->sent_at = store__i64(tx, r, 9);
     store__text(tx, r, 10, o->provider_reply, sizeof(o->provider_reply));
+    o->in_doubt = store__i64(tx, r, 11) != 0;
+    o->reply_code = (int32_t)store__i64(tx, r, 12);
+    o->transcript = store__strdup(tx, r, 13);
+    store__text(tx, r, 14, o->reference, sizeof(o->reference));
 }
 
 /* ON CONFLICT DO NOTHING: a second enqueue with the same key neither fails the transaction
@@ -250,15 +254,25 @@ outbox_enqueue(struct store_tx *tx, struct store_outbox *o, bool *created, struc
     return rc;
 }
 
-/* A message SENDING whose lease ran out is taken again: its worker died mid-send. The channel
- * carries the idempotency key so that a provider can drop a duplicate (design.md section 9). */
-static struct store__query q_outbox_claim = STORE__QUERY2(
-    "UPDATE outbox SET state = 1, attempts = attempts + 1, next_attempt_at = $2 "
-    "WHERE id IN (SELECT id FROM outbox WHERE state IN (0, 1) AND next_attempt_at <= $1 "
-    "ORDER BY next_attempt_at LIMIT $3) RETURNING " OUTBOX_COLS,
-    "UPDATE outbox SET state = 1, attempts = attempts + 1, next_attempt_at = $2 "
-    "WHERE id IN (SELECT id FROM outbox WHERE state IN (0, 1) AND next_attempt_at <= $1 "
-    "ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " OUTBOX_COLS);
+/*
+ * A message SENDING whose lease ran out is taken again: its worker died mid-send, so the new
+ * attempt is in doubt (the message may have gone out). In SET, columns name the row as it was
+ * before the update: in_doubt and claimed_due record the state and due time found. The attempt
+ * number becomes the lease's token: finish checks it, so a worker whose lease ran out cannot
+ * record over the next worker's attempt.
+ */
+#define OUTBOX_CLAIM_SET                                                                  \
+    "UPDATE outbox SET state = 1, attempts = attempts + 1, next_attempt_at = $2, "        \
+    "in_doubt = CASE WHEN state = 1 THEN 1 ELSE 0 END, claimed_due = next_attempt_at "    \
+    "WHERE id IN (SELECT id FROM outbox WHERE state IN (0, 1) AND next_attempt_at <= $1 " \
+    "AND channel IN ($4, $5) ORDER BY next_attempt_at, id LIMIT $3"
+#define OUTBOX_CLAIM_RETURNING                                                             \
+    ") RETURNING id, idempotency_key, channel, address, payload, state, attempts, "        \
+    "claimed_due, created_at, sent_at, provider_reply, in_doubt, reply_code, transcript, " \
+    "reference"
+static struct store__query q_outbox_claim =
+    STORE__QUERY2(OUTBOX_CLAIM_SET OUTBOX_CLAIM_RETURNING,
+                  OUTBOX_CLAIM_SET " FOR UPDATE SKIP LOCKED" OUTBOX_CLAIM_RETURNING);
 
 static void
 outbox_cleanup(void *o)
@@ -267,35 +281,119 @@ outbox_cleanup(void *o)
 }
 
 static int
-outbox_claim(struct store_tx *tx, int64_t now, int64_t lease_until, size_t limit,
+by_due(const void *a, const void *b)
+{
+    const struct store_outbox *x = a, *y = b;
+
+    if (x->next_attempt_at != y->next_attempt_at)
+        return x->next_attempt_at < y->next_attempt_at ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+outbox_claim(struct store_tx *tx, int64_t now, int64_t lease_until, unsigned channels, size_t limit,
              struct store_outbox **items, size_t *n, struct error *err)
 {
-    struct store__arg args[3];
+    struct store__arg args[5];
+    int rc;
 
     if (limit == 0 || limit > STORE_PAGE_MAX)
         limit = STORE_PAGE_MAX;
+    /* A channel outside the mask is matched by 0, which no row has. */
     args[0] = SA_I64(now);
     args[1] = SA_I64(lease_until);
     args[2] = SA_I64(limit);
-    return store__many_owned(tx, &q_outbox_claim, args, 3, read_outbox, outbox_cleanup,
-                             sizeof(**items), limit, (void **)items, n, err);
+    args[3] = SA_I64((channels & (1u << STORE_CHANNEL_EMAIL)) != 0 ? STORE_CHANNEL_EMAIL : 0);
+    args[4] = SA_I64((channels & (1u << STORE_CHANNEL_SMS)) != 0 ? STORE_CHANNEL_SMS : 0);
+    rc = store__many_owned(tx, &q_outbox_claim, args, 5, read_outbox, outbox_cleanup,
+                           sizeof(**items), limit, (void **)items, n, err);
+    /* RETURNING gives no order: oldest due first, as the contract says. */
+    if (rc == STORE_OK && *n > 1)
+        qsort(*items, *n, sizeof(**items), by_due);
+    return rc;
 }
 
 static struct store__query q_outbox_finish = STORE__QUERY(
-    "UPDATE outbox SET state = $2, next_attempt_at = $3, sent_at = $4, provider_reply = $5 "
-    "WHERE id = $1 RETURNING id");
+    "UPDATE outbox SET state = $3, next_attempt_at = $4, sent_at = $5, provider_reply = $6, "
+    "reply_code = $7, transcript = $8, reference = $9, in_doubt = 0 "
+    "WHERE id = $1 AND attempts = $2 AND state = 1 RETURNING id");
 
 static int
-outbox_finish(struct store_tx *tx, int64_t id, enum store_outbox_state st, int64_t next_attempt_at,
-              int64_t sent_at, const char *reply, struct error *err)
+check_reply(struct store_tx *tx, const char *what, const char *s, size_t max, struct error *err)
 {
-    struct store__arg args[] = {SA_I64(id), SA_I64(st), SA_I64(next_attempt_at), SA_I64N(sent_at),
-                                reply != NULL ? SA_TEXT(reply) : SA_NULL};
+    if (s != NULL && strnlen(s, max + 1) > max)
+        return store__invalid(tx, err, "store_too_long", "%s excede %zu caracteres", what, max);
+    return STORE_OK;
+}
 
-    if (reply != NULL && strnlen(reply, STORE_REPLY_MAX + 1) > STORE_REPLY_MAX)
-        return store__invalid(tx, err, "store_too_long",
-                              "la respuesta del proveedor excede %d caracteres", STORE_REPLY_MAX);
-    return store__one(tx, &q_outbox_finish, args, 5, NULL, NULL, err);
+static int
+outbox_finish(struct store_tx *tx, int64_t id, int32_t attempts,
+              const struct store_outbox_outcome *o, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(id),
+                                SA_I64(attempts),
+                                SA_I64(o->state),
+                                SA_I64(o->next_attempt_at),
+                                SA_I64N(o->sent_at),
+                                o->reply != NULL ? SA_TEXT(o->reply) : SA_NULL,
+                                SA_I64N(o->reply_code),
+                                o->transcript != NULL ? SA_TEXT(o->transcript) : SA_NULL,
+                                o->reference != NULL ? SA_TEXT(o->reference) : SA_NULL};
+    int rc = check_reply(tx, "la respuesta del proveedor", o->reply, STORE_REPLY_MAX, err);
+
+    if (rc == STORE_OK)
+        rc =
+            check_reply(tx, "la transcripción del envío", o->transcript, STORE_TRANSCRIPT_MAX, err);
+    if (rc == STORE_OK)
+        rc = check_reply(tx, "la referencia del mensaje", o->reference, STORE_REFERENCE_MAX, err);
+    if (rc == STORE_OK && (o->state == STORE_OUTBOX_SENDING || (unsigned)o->state > 3))
+        rc = store__invalid(tx, err, "store_invalid", "estado final de mensaje inválido");
+    if (rc != STORE_OK)
+        return rc;
+    return store__one(tx, &q_outbox_finish, args, 9, NULL, NULL, err);
+}
+
+struct outbox_counts {
+    int64_t pending, oldest;
+};
+
+static void
+read_counts(struct store_tx *tx, struct store__rows *r, void *out)
+{
+    struct outbox_counts *c = out;
+
+    c->pending = store__i64(tx, r, 0);
+    c->oldest = store__i64(tx, r, 1);
+}
+
+/* Both read the partial index outbox_due: cheap however many messages were ever sent. */
+static struct store__query q_outbox_stats =
+    STORE__QUERY("SELECT count(*), (SELECT min(next_attempt_at) FROM outbox WHERE state = 0 "
+                 "AND next_attempt_at <= $1) FROM outbox WHERE state IN (0, 1)");
+
+static int
+outbox_stats(struct store_tx *tx, int64_t now, int64_t *pending, int64_t *oldest_due,
+             struct error *err)
+{
+    struct store__arg args[] = {SA_I64(now)};
+    struct outbox_counts c = {0};
+    int rc = store__one(tx, &q_outbox_stats, args, 1, read_counts, &c, err);
+
+    *pending = c.pending;
+    *oldest_due = c.oldest;
+    return rc;
+}
+
+static struct store__query q_outbox_get =
+    STORE__QUERY("SELECT " OUTBOX_COLS " FROM outbox WHERE idempotency_key = $1");
+
+static int
+outbox_get(struct store_tx *tx, const char *key, struct store_outbox *out, struct error *err)
+{
+    struct store__arg args[] = {SA_TEXT(key)};
+
+    memset(out, 0, sizeof(*out));
+    return store__one(tx, &q_outbox_get, args, 1, read_outbox, out, err);
 }
 
 void
@@ -312,4 +410,6 @@ store__ops_evidence(struct store_ops *ops)
     ops->outbox_enqueue = outbox_enqueue;
     ops->outbox_claim = outbox_claim;
     ops->outbox_finish = outbox_finish;
+    ops->outbox_stats = outbox_stats;
+    ops->outbox_get = outbox_get;
 }

@@ -132,7 +132,7 @@ regpat_list(struct store_tx *tx, int64_t particular_id, struct store_regpat **it
 
 #define CONTACT_COLS                                                             \
     "id, particular_id, regpat, kind, address, state, registered_at, deadline, " \
-    "confirmed_at, code_hash, attempts"
+    "confirmed_at, code_hash, attempts, code_salt, link_hash"
 
 static void
 read_contact(struct store_tx *tx, struct store__rows *r, void *out)
@@ -150,6 +150,8 @@ read_contact(struct store_tx *tx, struct store__rows *r, void *out)
     c->confirmed_at = store__i64(tx, r, 8);
     store__hash(tx, r, 9, c->code_hash);
     c->attempts = (int32_t)store__i64(tx, r, 10);
+    store__hash(tx, r, 11, c->code_salt);
+    store__hash(tx, r, 12, c->link_hash);
 }
 
 static struct store__query q_contact_count = STORE__QUERY(
@@ -157,8 +159,8 @@ static struct store__query q_contact_count = STORE__QUERY(
     "AND kind = $3 AND state <> 2");
 static struct store__query q_contact_insert = STORE__QUERY(
     "INSERT INTO contacts (particular_id, regpat, kind, address, state, registered_at, "
-    "deadline, confirmed_at, code_hash, attempts) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
+    "deadline, confirmed_at, code_hash, attempts, code_salt, link_hash) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id");
 
 /* Lineamientos 5.1: at most five e-mails and one mobile that are not cancelled. */
 static int
@@ -182,11 +184,18 @@ check_contact_limit(struct store_tx *tx, const struct store_contact *c, struct e
 static int
 contact_insert(struct store_tx *tx, struct store_contact *c, struct error *err)
 {
-    struct store__arg args[] = {
-        SA_I64(c->particular_id), SA_TEXTN(c->regpat),      SA_I64(c->kind),
-        SA_TEXT(c->address),      SA_I64(c->state),         SA_I64(c->registered_at),
-        SA_I64(c->deadline),      SA_I64N(c->confirmed_at), SA_BLOB(c->code_hash, STORE_HASH_LEN),
-        SA_I64(c->attempts)};
+    struct store__arg args[] = {SA_I64(c->particular_id),
+                                SA_TEXTN(c->regpat),
+                                SA_I64(c->kind),
+                                SA_TEXT(c->address),
+                                SA_I64(c->state),
+                                SA_I64(c->registered_at),
+                                SA_I64(c->deadline),
+                                SA_I64N(c->confirmed_at),
+                                SA_BLOB(c->code_hash, STORE_HASH_LEN),
+                                SA_I64(c->attempts),
+                                SA_BLOB(c->code_salt, STORE_HASH_LEN),
+                                SA_BLOB(c->link_hash, STORE_HASH_LEN)};
     int rc = STORE__CHECK(tx, c, regpat, err);
 
     if (rc == STORE_OK)
@@ -195,7 +204,7 @@ contact_insert(struct store_tx *tx, struct store_contact *c, struct error *err)
         rc = check_contact_limit(tx, c, err);
     if (rc != STORE_OK)
         return rc;
-    return store__fail(tx, store__one(tx, &q_contact_insert, args, 10, read_id, &c->id, err));
+    return store__fail(tx, store__one(tx, &q_contact_insert, args, 12, read_id, &c->id, err));
 }
 
 static struct store__query q_contact_list =
@@ -211,17 +220,35 @@ contact_list(struct store_tx *tx, int64_t particular_id, struct store_contact **
                        (void **)items, n, err);
 }
 
-static struct store__query q_contact_update =
-    STORE__QUERY("UPDATE contacts SET state = $2, confirmed_at = $3, code_hash = $4, attempts = $5 "
-                 "WHERE id = $1 RETURNING id");
+static struct store__query q_contact_get =
+    STORE__QUERY("SELECT " CONTACT_COLS " FROM contacts WHERE id = $1");
+
+static int
+contact_get(struct store_tx *tx, int64_t id, struct store_contact *out, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(id)};
+
+    memset(out, 0, sizeof(*out));
+    return store__one(tx, &q_contact_get, args, 1, read_contact, out, err);
+}
+
+static struct store__query q_contact_update = STORE__QUERY(
+    "UPDATE contacts SET state = $2, confirmed_at = $3, code_hash = $4, attempts = $5, "
+    "code_salt = $6, link_hash = $7, deadline = $8 WHERE id = $1 RETURNING id");
 
 static int
 contact_update(struct store_tx *tx, const struct store_contact *c, struct error *err)
 {
-    struct store__arg args[] = {SA_I64(c->id), SA_I64(c->state), SA_I64N(c->confirmed_at),
-                                SA_BLOB(c->code_hash, STORE_HASH_LEN), SA_I64(c->attempts)};
+    struct store__arg args[] = {SA_I64(c->id),
+                                SA_I64(c->state),
+                                SA_I64N(c->confirmed_at),
+                                SA_BLOB(c->code_hash, STORE_HASH_LEN),
+                                SA_I64(c->attempts),
+                                SA_BLOB(c->code_salt, STORE_HASH_LEN),
+                                SA_BLOB(c->link_hash, STORE_HASH_LEN),
+                                SA_I64(c->deadline)};
 
-    return store__one(tx, &q_contact_update, args, 5, NULL, NULL, err);
+    return store__one(tx, &q_contact_update, args, 8, NULL, NULL, err);
 }
 
 static struct store__query q_contact_expire =
@@ -233,6 +260,24 @@ contact_cancel_expired(struct store_tx *tx, int64_t now, size_t *n, struct error
     struct store__arg args[] = {SA_I64(now)};
 
     return store__count(tx, &q_contact_expire, args, 1, n, err);
+}
+
+static struct store__query q_contact_due =
+    STORE__QUERY("SELECT particular_id FROM contacts WHERE state = 0 AND deadline <= $1 "
+                 "GROUP BY particular_id ORDER BY min(deadline), particular_id LIMIT $2");
+
+static int
+contact_due_particulars(struct store_tx *tx, int64_t now, size_t limit, int64_t **ids, size_t *n,
+                        struct error *err)
+{
+    struct store__arg args[2];
+
+    if (limit == 0 || limit > STORE_PAGE_MAX)
+        limit = STORE_PAGE_MAX;
+    args[0] = SA_I64(now);
+    args[1] = SA_I64(limit);
+    return store__many(tx, &q_contact_due, args, 2, read_id, sizeof(**ids), limit, (void **)ids, n,
+                       err);
 }
 
 static struct store__query q_terms_insert = STORE__QUERY(
@@ -332,8 +377,10 @@ store__ops_mailbox(struct store_ops *ops)
     ops->regpat_list = regpat_list;
     ops->contact_insert = contact_insert;
     ops->contact_list = contact_list;
+    ops->contact_get = contact_get;
     ops->contact_update = contact_update;
     ops->contact_cancel_expired = contact_cancel_expired;
+    ops->contact_due_particulars = contact_due_particulars;
     ops->terms_insert = terms_insert;
     ops->terms_latest = terms_latest;
     ops->mailbox_summary = mailbox_summary;

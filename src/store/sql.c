@@ -318,8 +318,10 @@ store_audit_event_cleanup(struct store_audit_event *e)
 void
 store_outbox_cleanup(struct store_outbox *o)
 {
-    if (o != NULL)
+    if (o != NULL) {
         MEM_FREE(o->payload);
+        MEM_FREE(o->transcript);
+    }
 }
 
 void

@@ -76,11 +76,13 @@ enum {
     STORE_TITLE_MAX = 200,
     STORE_FILENAME_MAX = 255,
     STORE_MEDIA_TYPE_MAX = 127,
-    STORE_KEY_MAX = 128,       /* idempotency keys, segment names, actions */
-    STORE_REPLY_MAX = 512,     /* provider reply kept as evidence of an aviso */
-    STORE_TEXT_MAX = 1 << 20,  /* heap text: fields, cadenas, bodies, payloads (1 MiB) */
-    STORE_BLOB_MAX = 64 << 20, /* one document or attachment (64 MiB) */
-    STORE_PAGE_MAX = 100,      /* largest page a list returns */
+    STORE_KEY_MAX = 128,         /* idempotency keys, segment names, actions */
+    STORE_REPLY_MAX = 512,       /* provider reply kept as evidence of an aviso */
+    STORE_TRANSCRIPT_MAX = 4096, /* the provider's replies to one attempt */
+    STORE_REFERENCE_MAX = 255,   /* the provider's reference of a message (Message-ID) */
+    STORE_TEXT_MAX = 1 << 20,    /* heap text: fields, cadenas, bodies, payloads (1 MiB) */
+    STORE_BLOB_MAX = 64 << 20,   /* one document or attachment (64 MiB) */
+    STORE_PAGE_MAX = 100,        /* largest page a list returns */
     STORE_HASH_LEN = 32,
 };
 
@@ -140,8 +142,10 @@ struct store_contact {
     int64_t registered_at;
     int64_t deadline; /* 5.2: registered_at + 72 h */
     int64_t confirmed_at;
-    uint8_t code_hash[STORE_HASH_LEN]; /* SHA-256 of the validation code; never the code */
-    int32_t attempts;
+    uint8_t code_hash[STORE_HASH_LEN]; /* SHA-256(code_salt || code); never the code */
+    int32_t attempts;                  /* wrong codes given so far */
+    uint8_t code_salt[STORE_HASH_LEN]; /* random, per contact; zero once confirmed */
+    uint8_t link_hash[STORE_HASH_LEN]; /* SHA-256 of the e-mail link's key; zero: none */
 };
 
 struct store_terms {
@@ -366,6 +370,21 @@ struct store_outbox {
     int64_t created_at;
     int64_t sent_at;
     char provider_reply[STORE_REPLY_MAX + 1];
+    bool in_doubt;      /* set by claim: the previous attempt was never finished (a crash) */
+    int32_t reply_code; /* last SMTP reply code or HTTP status of the gateway; 0: none */
+    char *transcript;   /* heap, may be NULL: the server's replies (STORE_TRANSCRIPT_MAX) */
+    char reference[STORE_REFERENCE_MAX + 1]; /* e.g. the Message-ID sent */
+};
+
+/* The outcome of one attempt, as outbox_finish records it (the reply is evidence). */
+struct store_outbox_outcome {
+    enum store_outbox_state state; /* PENDING (retry), SENT or FAILED */
+    int64_t next_attempt_at;       /* PENDING: when due again */
+    int64_t sent_at;               /* SENT: when the server accepted it */
+    int32_t reply_code;
+    const char *reply;      /* may be NULL; at most STORE_REPLY_MAX */
+    const char *transcript; /* may be NULL; at most STORE_TRANSCRIPT_MAX */
+    const char *reference;  /* may be NULL; at most STORE_REFERENCE_MAX */
 };
 
 /* A declared non-business day (CFF 12; published calendar). */
@@ -524,10 +543,17 @@ struct store_ops {
     int (*contact_insert)(struct store_tx *tx, struct store_contact *c, struct error *err);
     int (*contact_list)(struct store_tx *tx, int64_t particular_id, struct store_contact **items,
                         size_t *n, struct error *err);
-    /* Write state, confirmed_at, code_hash and attempts of contact c->id. */
+    int (*contact_get)(struct store_tx *tx, int64_t id, struct store_contact *out,
+                       struct error *err);
+    /* Write state, deadline, confirmed_at, code_hash, attempts, code_salt and link_hash of
+     * c->id. */
     int (*contact_update)(struct store_tx *tx, const struct store_contact *c, struct error *err);
     /* Worker sweep (5.2): cancel pending contacts whose deadline is <= now; *n (out) counts. */
     int (*contact_cancel_expired)(struct store_tx *tx, int64_t now, size_t *n, struct error *err);
+    /* The particulars (at most limit, oldest deadline first) with a pending contact whose
+     * deadline is <= now: *ids (out, free()) of *n. */
+    int (*contact_due_particulars)(struct store_tx *tx, int64_t now, size_t limit, int64_t **ids,
+                                   size_t *n, struct error *err);
 
     /* Terms and conditions signed with e.firma (5.3). */
     int (*terms_insert)(struct store_tx *tx, struct store_terms *t, struct error *err);
@@ -629,17 +655,29 @@ struct store_ops {
     int (*audit_insert)(struct store_tx *tx, struct store_audit_event *e, struct error *err);
 
     /* Outbox of avisos (design.md section 9). enqueue: *created (out) false when the
-     * idempotency key was already there (nothing changes). claim: lock up to limit pending
-     * messages due at now (and expired leases), mark them SENDING with attempts + 1 and
-     * next_attempt_at = lease_until, and return them (store_outbox_list_free). finish: record
-     * the outcome of message id: state, next_attempt_at (for PENDING), sent_at, reply. */
+     * idempotency key was already there (nothing changes). claim: lock up to limit messages
+     * whose channel's bit (1 << channel) is in channels and that are due at now: PENDING ones
+     * and SENDING ones whose lease ran out (in_doubt is then set: the attempt that held the
+     * lease never finished); mark them SENDING with attempts + 1 and next_attempt_at =
+     * lease_until, and return them (store_outbox_list_free) oldest due first, with the due
+     * time they had before the claim in next_attempt_at. With STORE_TX_QUEUE on PostgreSQL
+     * rows other workers are claiming are skipped (FOR UPDATE SKIP LOCKED). finish: record
+     * outcome o (in) of the attempt of message id that the claim numbered attempts; when the
+     * message is no longer SENDING with that attempt number (the lease ran out and another
+     * worker took it) STORE_NOT_FOUND and nothing changes. stats: *pending (out) messages
+     * PENDING or SENDING, *oldest_due (out) the earliest next_attempt_at of a PENDING message
+     * due at now (0: none). */
     int (*outbox_enqueue)(struct store_tx *tx, struct store_outbox *o, bool *created,
                           struct error *err);
-    int (*outbox_claim)(struct store_tx *tx, int64_t now, int64_t lease_until, size_t limit,
-                        struct store_outbox **items, size_t *n, struct error *err);
-    int (*outbox_finish)(struct store_tx *tx, int64_t id, enum store_outbox_state st,
-                         int64_t next_attempt_at, int64_t sent_at, const char *reply,
-                         struct error *err);
+    int (*outbox_claim)(struct store_tx *tx, int64_t now, int64_t lease_until, unsigned channels,
+                        size_t limit, struct store_outbox **items, size_t *n, struct error *err);
+    int (*outbox_finish)(struct store_tx *tx, int64_t id, int32_t attempts,
+                         const struct store_outbox_outcome *o, struct error *err);
+    int (*outbox_stats)(struct store_tx *tx, int64_t now, int64_t *pending, int64_t *oldest_due,
+                        struct error *err);
+    /* The message with key (in) into out (out, store_outbox_cleanup). */
+    int (*outbox_get)(struct store_tx *tx, const char *key, struct store_outbox *out,
+                      struct error *err);
 
     /* Calendar of declared non-business days. put replaces the day's entry. */
     int (*calendar_put)(struct store_tx *tx, const struct store_calendar_day *d, struct error *err);

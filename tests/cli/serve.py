@@ -40,7 +40,9 @@ with tempfile.TemporaryDirectory() as data:
     lines = [json.loads(l) for l in err.splitlines() if l.startswith("{")]
     events = [l["event"] for l in lines if l["event"] != "http_request"]
     check("logs started, stopping, stopped as JSON lines",
-          events[:3] == ["serve_started", "serve_stopping", "serve_stopped"], str(events))
+          [e for e in events if e.startswith("serve_")] ==
+          ["serve_started", "serve_stopping", "serve_stopped"], str(events))
+    check("the delivery worker runs inside serve", "worker_started" in events, str(events))
     access = [l for l in lines if l["event"] == "http_request"]
     check("logs one access line per request, by route pattern",
           [(a["route"], a["status"]) for a in access] == [("/healthz", 200), ("unmatched", 404)],

@@ -8,98 +8,9 @@ through src/deliver/sms.c: the validation SMS (GSM 7-bit), a text outside the GS
 (permanent).
 """
 import os
-import re
 import subprocess
 import tempfile
-import time
-import urllib.parse
-from deliverlib import check, deliver, finish, free_port, wait_port
-
-BEARERBOX = "/usr/sbin/bearerbox"
-SMSBOX = "/usr/sbin/smsbox"
-FAKESMSC = "/usr/lib/kannel/test/fakesmsc"
-
-CONF = """
-group = core
-admin-port = {admin}
-admin-password = {admin_password}
-smsbox-port = {smsbox}
-box-allow-ip = 127.0.0.1
-log-file = "{tmp}/bearerbox.log"
-log-level = 1
-store-type = spool
-store-location = "{tmp}/spool"
-
-group = smsc
-smsc = fake
-smsc-id = fake
-port = {smsc}
-connect-allow-ip = 127.0.0.1
-
-group = smsbox
-bearerbox-host = 127.0.0.1
-bearerbox-port = {smsbox}
-sendsms-port = {sendsms}
-sendsms-interface = 127.0.0.1
-log-file = "{tmp}/smsbox.log"
-log-level = 1
-
-group = sendsms-user
-username = buzon
-password = {password}
-max-messages = 3
-concatenation = true
-black-list-regex = "^\\+52999"
-
-group = sms-service
-keyword = default
-text = "no"
-catch-all = true
-"""
-
-
-def start_kannel(tmp):
-    """Start bearerbox, smsbox and the fake SMSC; return (processes, sendsms URL, phone log)."""
-    for exe in (BEARERBOX, SMSBOX, FAKESMSC):
-        if not os.access(exe, os.X_OK):
-            raise SystemExit(f"{exe} is missing: scripts/deps.sh scripts/packages-test.txt")
-    ports = {k: free_port() for k in ("admin", "smsbox", "smsc", "sendsms")}
-    os.mkdir(os.path.join(tmp, "spool"))
-    conf = os.path.join(tmp, "kannel.conf")
-    with open(conf, "w") as f:
-        f.write(CONF.format(tmp=tmp, password="clave-de-prueba", admin_password=os.urandom(8).hex(),
-                            **ports))
-    procs = []
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    procs.append(subprocess.Popen([BEARERBOX, conf], **quiet))
-    wait_port(ports["smsbox"], procs[0])
-    procs.append(subprocess.Popen([SMSBOX, conf], **quiet))
-    wait_port(ports["sendsms"], procs[1])
-    phone_log = open(os.path.join(tmp, "phone.log"), "w")
-    procs.append(subprocess.Popen([FAKESMSC, "-H", "127.0.0.1", "-r", str(ports["smsc"]),
-                                   "-m", "0", "1 2 text nop"],
-                                  stdout=phone_log, stderr=subprocess.STDOUT))
-    url = f"http://127.0.0.1:{ports['sendsms']}/cgi-bin/sendsms"
-    return procs, url, os.path.join(tmp, "phone.log")
-
-
-def received(log, n, timeout=20):
-    """The first n messages the fake phone got, as (from, to, text), waiting for them."""
-    end = time.time() + timeout
-    got = []
-    while time.time() < end:
-        with open(log, errors="replace") as f:
-            got = re.findall(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$", f.read(), re.M)
-        if len(got) >= n:
-            break
-        time.sleep(0.1)
-    out = []
-    for sender, to, kind, data in got:
-        if kind == "ucs-2":
-            data = urllib.parse.unquote_to_bytes(data.replace("+", "%20")).decode("utf-16-be")
-        out.append((sender, to, kind, data))
-    return out
-
+from deliverlib import check, deliver, finish, free_port, received, start_kannel
 
 def settings(url, tmp, **more):
     pw = os.path.join(tmp, "sms-password")

@@ -429,6 +429,8 @@ contacts_allow_five_emails_and_one_mobile_and_expire(void **state)
     c.kind = STORE_CONTACT_EMAIL;
     snprintf(c.address, sizeof(c.address), "uno@example.com");
     c.code_hash[0] = 7;
+    c.code_salt[31] = 8;
+    c.link_hash[0] = 9;
     OK(f->ops->contact_insert(tx, &c, ERR(e_)));
     commit(f, tx);
 
@@ -438,8 +440,18 @@ contacts_allow_five_emails_and_one_mobile_and_expire(void **state)
     assert_int_equal(f->ops->contact_insert(tx, &c, &err), STORE_INVALID);
     f->ops->rollback(tx);
 
-    /* The worker's sweep cancels what was not confirmed within 72 hours. */
+    /* The worker's sweep finds the particulars whose 72 hours ran out, and cancels. */
     tx = begin(f, STORE_TX_WRITE);
+    {
+        int64_t *ids = NULL;
+
+        OK(f->ops->contact_due_particulars(tx, c.deadline - 1, 10, &ids, &n, ERR(e_)));
+        assert_int_equal(n, 0);
+        OK(f->ops->contact_due_particulars(tx, c.deadline, 10, &ids, &n, ERR(e_)));
+        assert_int_equal(n, 1);
+        assert_true(ids[0] == pid);
+        free(ids);
+    }
     OK(f->ops->contact_cancel_expired(tx, c.deadline - 1, &n, ERR(e_)));
     assert_int_equal(n, 0);
     OK(f->ops->contact_cancel_expired(tx, c.deadline, &n, ERR(e_)));
@@ -448,7 +460,31 @@ contacts_allow_five_emails_and_one_mobile_and_expire(void **state)
     assert_int_equal(n, 2);
     assert_int_equal(items[0].state, STORE_CONTACT_CANCELLED);
     assert_int_equal(items[1].code_hash[0], 7);
+    assert_int_equal(items[1].code_salt[31], 8);
+    assert_int_equal(items[1].link_hash[0], 9);
     assert_string_equal(items[1].address, "uno@example.com");
+
+    /* Confirming wipes what checked the code and the link. */
+    items[1].state = STORE_CONTACT_CONFIRMED;
+    items[1].confirmed_at = f->now + 1;
+    items[1].deadline += 5;
+    memset(items[1].code_salt, 0, sizeof(items[1].code_salt));
+    memset(items[1].link_hash, 0, sizeof(items[1].link_hash));
+    OK(f->ops->contact_update(tx, &items[1], ERR(e_)));
+    free(items);
+    OK(f->ops->contact_list(tx, pid, &items, &n, ERR(e_)));
+    assert_int_equal(items[1].state, STORE_CONTACT_CONFIRMED);
+    assert_int_equal(items[1].code_salt[31], 0);
+    {
+        struct store_contact one;
+
+        OK(f->ops->contact_get(tx, items[1].id, &one, ERR(e_)));
+        assert_true(one.particular_id == pid && one.confirmed_at == f->now + 1);
+        assert_true(one.deadline == c.deadline + 5);
+        assert_string_equal(one.address, "uno@example.com");
+        assert_int_equal(f->ops->contact_get(tx, items[1].id + 1000, &one, &err), STORE_NOT_FOUND);
+    }
+    assert_int_equal(items[1].link_hash[0], 0);
     free(items);
     commit(f, tx);
 }
@@ -963,6 +999,7 @@ the_outbox_sends_once_per_key_and_leases_its_claims(void **state)
     struct fixture *f = *state;
     struct store_tx *tx = begin(f, STORE_TX_WRITE);
     struct store_outbox o = {0}, *got = NULL;
+    struct error err = {0};
     bool created = false;
     size_t n = 0;
 
@@ -978,29 +1015,71 @@ the_outbox_sends_once_per_key_and_leases_its_claims(void **state)
     commit(f, tx);
 
     tx = begin(f, STORE_TX_QUEUE);
-    OK(f->ops->outbox_claim(tx, f->now, f->now + 60000000, 10, &got, &n, ERR(e_)));
+    /* Only the channels asked for: an e-mail waits for a worker that can send e-mail. */
+    OK(f->ops->outbox_claim(tx, f->now, f->now + 60000000, 1u << STORE_CHANNEL_SMS, 10, &got, &n,
+                            ERR(e_)));
+    assert_int_equal(n, 0);
+    OK(f->ops->outbox_claim(tx, f->now, f->now + 60000000, 1u << STORE_CHANNEL_EMAIL, 10, &got, &n,
+                            ERR(e_)));
     assert_int_equal(n, 1);
     assert_int_equal(got[0].attempts, 1);
     assert_int_equal(got[0].state, STORE_OUTBOX_SENDING);
+    assert_false(got[0].in_doubt);
+    assert_true(got[0].next_attempt_at == f->now); /* the due time before the claim */
     assert_string_equal(got[0].payload, "{\"plantilla\":\"aviso\"}");
     store_outbox_list_free(got, n);
     commit(f, tx);
 
+    tx = begin(f, STORE_TX_READ);
+    {
+        int64_t pending = 0, oldest = 0;
+
+        OK(f->ops->outbox_stats(tx, f->now + 1000, &pending, &oldest, ERR(e_)));
+        assert_true(pending == 1 && oldest == 0); /* claimed: pending, but not due */
+    }
+    f->ops->rollback(tx);
+
     /* Leased: nobody else takes it until the lease runs out (a crashed worker). */
     tx = begin(f, STORE_TX_QUEUE);
-    OK(f->ops->outbox_claim(tx, f->now + 1000, f->now + 60000000, 10, &got, &n, ERR(e_)));
+    OK(f->ops->outbox_claim(tx, f->now + 1000, f->now + 60000000, 6, 10, &got, &n, ERR(e_)));
     assert_int_equal(n, 0);
-    OK(f->ops->outbox_claim(tx, f->now + 60000000, f->now + 120000000, 10, &got, &n, ERR(e_)));
+    OK(f->ops->outbox_claim(tx, f->now + 60000000, f->now + 120000000, 6, 10, &got, &n, ERR(e_)));
     assert_int_equal(n, 1);
     assert_int_equal(got[0].attempts, 2);
-    OK(f->ops->outbox_finish(tx, got[0].id, STORE_OUTBOX_SENT, got[0].next_attempt_at,
-                             f->now + 60000001, "250 Ok", ERR(e_)));
+    assert_true(got[0].in_doubt); /* the first attempt was never recorded */
+    {
+        struct store_outbox_outcome late = {.state = STORE_OUTBOX_SENT, .sent_at = f->now + 2};
+        struct store_outbox_outcome sent = {.state = STORE_OUTBOX_SENT,
+                                            .sent_at = f->now + 60000001,
+                                            .reply_code = 250,
+                                            .reply = "250 2.0.0 Ok: queued as 4F1",
+                                            .transcript = "220 listo\n250 Ok\n",
+                                            .reference = "<aviso.1@buzon.imss.gob.mx>"};
+
+        /* The first worker, whose lease ran out, can no longer record anything. */
+        assert_int_equal(f->ops->outbox_finish(tx, got[0].id, 1, &late, &err), STORE_NOT_FOUND);
+        OK(f->ops->outbox_finish(tx, got[0].id, 2, &sent, ERR(e_)));
+        assert_int_equal(f->ops->outbox_finish(tx, got[0].id, 2, &sent, &err), STORE_NOT_FOUND);
+    }
     store_outbox_list_free(got, n);
     commit(f, tx);
 
     tx = begin(f, STORE_TX_QUEUE);
-    OK(f->ops->outbox_claim(tx, INT64_MAX / 2, INT64_MAX / 2, 10, &got, &n, ERR(e_)));
+    OK(f->ops->outbox_claim(tx, INT64_MAX / 2, INT64_MAX / 2, 6, 10, &got, &n, ERR(e_)));
     assert_int_equal(n, 0);
+    {
+        struct store_outbox row;
+
+        OK(f->ops->outbox_get(tx, "aviso:1:contacto:1", &row, ERR(e_)));
+        assert_int_equal(row.state, STORE_OUTBOX_SENT);
+        assert_int_equal(row.reply_code, 250);
+        assert_false(row.in_doubt);
+        assert_string_equal(row.provider_reply, "250 2.0.0 Ok: queued as 4F1");
+        assert_string_equal(row.transcript, "220 listo\n250 Ok\n");
+        assert_string_equal(row.reference, "<aviso.1@buzon.imss.gob.mx>");
+        store_outbox_cleanup(&row);
+        assert_int_equal(f->ops->outbox_get(tx, "no-existe", &row, &err), STORE_NOT_FOUND);
+    }
     f->ops->rollback(tx);
 }
 
