@@ -142,34 +142,6 @@ to_view(const struct app *a, const struct store_contact *c, struct app_contact *
                            : 0;
 }
 
-/* ---- the particular ---- */
-
-/*
- * The particular's record, created on first use: kind by RFC length (12 a company, 13 a
- * person), the Central zone until a domicile is known.
- * FIXME(particular name): the name on the certificate is not kept at login and the schema
- * refuses an empty name, so the RFC stands in for it until the name is known.
- */
-static int
-ensure_particular(struct store_tx *tx, const char *rfc, int64_t now, struct store_particular *p,
-                  struct error *err)
-{
-    const struct store_ops *ops = store_tx_store(tx)->ops;
-    int rc = ops->particular_get_by_rfc(tx, rfc, p, err);
-
-    if (rc != STORE_NOT_FOUND)
-        return rc;
-    error_clear(err);
-    memset(p, 0, sizeof(*p));
-    snprintf(p->rfc, sizeof(p->rfc), "%s", rfc);
-    snprintf(p->name, sizeof(p->name), "%s", rfc);
-    p->kind = strlen(rfc) == 12 ? STORE_PERSON_LEGAL : STORE_PERSON_NATURAL;
-    snprintf(p->legal_zone, sizeof(p->legal_zone), "%s", DEFAULT_ZONE);
-    p->mailbox_state = STORE_MAILBOX_NOT_ENABLED;
-    p->created_at = p->updated_at = now;
-    return ops->particular_insert(tx, p, err);
-}
-
 /* ---- receipts ---- */
 
 static void
@@ -422,7 +394,7 @@ register_fn(struct store_tx *tx, void *arg, struct error *err)
     struct register_job *j = arg;
     const struct store_ops *ops = store_tx_store(tx)->ops;
     size_t cancelled = 0;
-    int rc = ensure_particular(tx, j->rfc, j->now, &j->p, err);
+    int rc = app_particular_ensure(j->a, tx, j->rfc, j->now, &j->p, err);
 
     if (rc == STORE_OK && j->regpat[0] != '\0')
         rc = ensure_regpat(tx, &j->p, j->regpat, j->now, err);
