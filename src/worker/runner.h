@@ -1,8 +1,10 @@
 /*
  * runner.h - the scheduled work of a node: delivery worker threads draining the store's
  * outbox (deliver/outbox_store.h, deliver/service.h) and a housekeeping thread that sweeps
- * contact validations past their deadline (app_contacts_sweep, Lineamientos 5.2) and keeps
- * the outbox's depth and lag for /metrics.
+ * contact validations past their deadline (app_contacts_sweep, Lineamientos 5.2), seals
+ * receipts a crash left pending, signs a tree head of the receipts' log every
+ * evidence.tree_head_interval_s while it grows, and keeps the outbox's depth and lag for
+ * /metrics.
  *
  * `buzon serve` starts one with the server and stops it after the server (SIGTERM: the
  * threads finish the message in hand and return); `buzon worker` runs one on its own, or

@@ -18,6 +18,7 @@ import json
 import mailbox
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -252,6 +253,18 @@ try:
                        env=dict(os.environ, **ENV), timeout=60)
     check("buzon worker --once finds nothing left to send",
           p.returncode == 0 and p.stdout.startswith("0 mensajes procesados"), p.stdout + p.stderr)
+
+    def scalar(sql):
+        if STORE_URL:
+            return int(subprocess.run(["psql", "-At", STORE_URL, "-c", sql], check=True,
+                                      capture_output=True, text=True).stdout.strip() or 0)
+        with sqlite3.connect(os.path.join(server.tmp.name, "var", "buzon.db")) as db:
+            return int(db.execute(sql).fetchone()[0] or 0)
+
+    leaves = scalar("SELECT count(*) FROM merkle_leaves")
+    check("after buzon worker --once the latest signed tree head covers the whole log",
+          leaves >= 2 and scalar("SELECT max(tree_size) FROM tree_heads") == leaves
+          and "tree_head_failed" not in p.stderr, f"{leaves} leaves; {p.stderr[-400:]}")
 
     if not PG:
         print("# skip: a second node needs PostgreSQL (BUZON_TEST_PG_URL)")
