@@ -10,7 +10,7 @@ with tempfile.TemporaryDirectory() as tmp:
     data = os.path.join(tmp, "datos")
     rc, out, err = run("migrate", "--data-dir", data)
     check("migrate on a new database applies the migrations", rc == 0 and
-          "versión 2" in out and "(2 migraciones aplicadas)" in out, out + err)
+          "versión 3" in out and "(3 migraciones aplicadas)" in out, out + err)
     check("the database file is under data_dir", os.path.exists(os.path.join(data, "buzon.db")))
 
     rc, out, err = run("migrate", "--data-dir", data)
@@ -51,7 +51,7 @@ with tempfile.TemporaryDirectory() as tmp:
     events = [json.loads(l) for l in err.splitlines() if l.startswith("{")]
     opened = [e for e in events if e["event"] == "serve_started"]
     check("serve migrates a new database at start-up", rc == 0 and len(opened) == 1 and
-          opened[0]["store"] == "sqlite" and opened[0]["migrations_applied"] == 2, err)
+          opened[0]["store"] == "sqlite" and opened[0]["migrations_applied"] == 3, err)
 
     rc, out, err = run("migrate", "--data-dir", data, env={"BUZON_STORE_URL": "mysql://x"})
     check("a store URL of an unknown kind is refused", rc != 0 and "store.url" in err, err)
@@ -66,7 +66,7 @@ if pg:
     url = f"{pg}?options=-csearch_path%3D{schema}"
     rc, out, err = run("migrate", env={"BUZON_STORE_URL": url})
     check("migrate on PostgreSQL applies the migrations", rc == 0 and
-          "(2 migraciones aplicadas)" in out, out + err)
+          "(3 migraciones aplicadas)" in out, out + err)
     rc, out, err = run("migrate", env={"BUZON_STORE_URL": url})
     check("migrate again on PostgreSQL applies nothing", rc == 0 and
           "(0 migraciones aplicadas)" in out, out + err)
