@@ -31,11 +31,14 @@ typedef int64_t (*app_now_fn)(void *arg);
 
 /* What the [auth] section of the configuration says (docs/configuration.md). */
 struct app_policy {
-    int64_t challenge_ttl_s;  /* life of a login nonce */
-    int64_t session_idle_s;   /* a session unused this long ends */
-    int64_t session_max_s;    /* a session ends this long after login, used or not */
-    unsigned max_failures;    /* failed logins allowed per RFC and per address ... */
-    int64_t failure_window_s; /* ... in this sliding window */
+    int64_t challenge_ttl_s;    /* life of a login nonce */
+    int64_t session_idle_s;     /* a session unused this long ends */
+    int64_t session_max_s;      /* a session ends this long after login, used or not */
+    unsigned max_failures;      /* failed logins allowed per RFC and per address ... */
+    int64_t failure_window_s;   /* ... in this sliding window */
+    unsigned max_challenges;    /* login challenges issued per address ... */
+    int64_t challenge_window_s; /* ... in this sliding window */
+    int64_t api_token_days;     /* life of an API token when none is asked for */
 };
 
 struct app_options {

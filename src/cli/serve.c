@@ -93,6 +93,9 @@ make_app(const struct config *cfg, struct store *store, struct crypto_trust *tru
     o.policy.session_max_s = config_int(cfg, "auth", "session_max_s");
     o.policy.max_failures = (unsigned)config_int(cfg, "auth", "max_failures");
     o.policy.failure_window_s = config_int(cfg, "auth", "failure_window_s");
+    o.policy.max_challenges = (unsigned)config_int(cfg, "auth", "max_challenges");
+    o.policy.challenge_window_s = config_int(cfg, "auth", "challenge_window_s");
+    o.policy.api_token_days = config_int(cfg, "auth", "api_token_days");
     return app_new(&o);
 }
 

@@ -51,6 +51,17 @@ static const struct {
     {"login_rate_limited", 429},
     {"login_revocation_unavailable", 503},
     {"store_unreachable", 503},
+    {"login_not_staff", 403},
+    {"challenge_rate_limited", 429},
+    /* authorization, staff, tokens, audit, receipts (docs/authorization.md) */
+    {"not_own_mailbox", 404},
+    {"staff_invalid", 422},
+    {"staff_duplicate", 409},
+    {"token_invalid", 422},
+    {"token_not_found", 404},
+    {"audit_query_invalid", 422},
+    {"receipt_not_found", 404},
+    {"receipts_unavailable", 503},
 };
 
 static const struct {
