@@ -5,6 +5,7 @@
 #include "core/mem.h"
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -25,6 +26,9 @@ app_new(const struct app_options *opts)
 
     a->store = opts->store;
     a->trust = opts->trust;
+    a->ledger = opts->ledger;
+    snprintf(a->verification_base, sizeof(a->verification_base), "%s",
+             opts->verification_base != NULL ? opts->verification_base : "");
     a->policy = opts->policy;
     a->now = opts->now != NULL ? opts->now : app_system_now;
     a->now_arg = opts->now_arg;

@@ -10,8 +10,8 @@
  * The clock is injectable so that tests move time instead of sleeping: every
  * use case asks app_now() and never the system clock.
  *
- * Ownership: app_new copies the options' scalars and keeps the store and trust
- * pointers, which the caller owns and must keep until app_free. Thread-safety:
+ * Ownership: app_new copies the options' scalars and strings and keeps the store,
+ * trust and ledger pointers, which the caller owns and must keep until app_free. Thread-safety:
  * an app may be shared by all server threads (the store and trust store are
  * thread-safe, the limiter locks itself); the now function must be thread-safe.
  */
@@ -25,6 +25,7 @@
 struct store;
 struct crypto_trust;
 struct app_limiter;
+struct evidence_ledger;
 
 /* Microseconds since the Unix epoch, UTC. */
 typedef int64_t (*app_now_fn)(void *arg);
@@ -42,8 +43,10 @@ struct app_policy {
 };
 
 struct app_options {
-    struct store *store;        /* required */
-    struct crypto_trust *trust; /* required for logins */
+    struct store *store;            /* required */
+    struct crypto_trust *trust;     /* required for logins */
+    struct evidence_ledger *ledger; /* receipts' bundles; NULL: receipts_unavailable */
+    const char *verification_base;  /* base of receipts' public URLs (copied); may be NULL */
     struct app_policy policy;
     app_now_fn now; /* NULL: the system clock */
     void *now_arg;
@@ -52,6 +55,8 @@ struct app_options {
 struct app {
     struct store *store;
     struct crypto_trust *trust;
+    struct evidence_ledger *ledger;
+    char verification_base[512];
     struct app_policy policy;
     app_now_fn now;
     void *now_arg;

@@ -7,6 +7,8 @@
 #include "base/log.h"
 #include "core/mem.h"
 #include "crypto/trust.h"
+#include "evidence/ledger.h"
+#include "evidence/seal.h"
 #include "http/login.h"
 #include "http/oneshot.h"
 #include "http/routes.h"
@@ -82,11 +84,17 @@ load_trust(const struct config *cfg, struct crypto_trust **out, struct error *er
     return crypto_trust_new(&o, out, err);
 }
 
-/* The application context: the store, the trust store and the [auth] policy. */
+/* The application context: the store, the trust store, the receipts' ledger and the [auth]
+ * policy. */
 static struct app *
-make_app(const struct config *cfg, struct store *store, struct crypto_trust *trust)
+make_app(const struct config *cfg, struct store *store, struct crypto_trust *trust,
+         struct evidence_ledger *ledger)
 {
-    struct app_options o = {.store = store, .trust = trust};
+    struct app_options o = {.store = store, .trust = trust, .ledger = ledger};
+    char base[512];
+
+    evidence_verification_base(cfg, base, sizeof(base));
+    o.verification_base = base;
 
     o.policy.challenge_ttl_s = config_int(cfg, "auth", "challenge_ttl_s");
     o.policy.session_idle_s = config_int(cfg, "auth", "session_idle_s");
@@ -171,6 +179,7 @@ cli_serve(int argc, char **argv)
     struct http_server *srv = NULL;
     struct store *store = NULL;
     struct crypto_trust *trust = NULL;
+    struct evidence_ledger *ledger = NULL;
     struct app *app = NULL;
     struct config *cfg = NULL;
     struct error err = {0};
@@ -254,7 +263,14 @@ cli_serve(int argc, char **argv)
         rc = cli_error_from(CLI_FAIL, &err);
         goto out;
     }
-    app = make_app(cfg, store, trust);
+    /* Without a seal ([evidence] seal_cert, seal_key) receipts cannot be read back. */
+    if (config_str(cfg, "evidence", "seal_cert")[0] != '\0' &&
+        evidence_ledger_from_config(cfg, store, &ledger, &err) != 0) {
+        log_error("seal_failed", LOG_STR("code", err.code), LOG_STR("message", err.message));
+        rc = cli_error_from(CLI_FAIL, &err);
+        goto out;
+    }
+    app = make_app(cfg, store, trust, ledger);
     so.auth = (struct http_auth){http_login_authenticate, app};
     so.ready = app_ready;
     so.ready_arg = app;
@@ -287,7 +303,7 @@ cli_serve(int argc, char **argv)
     log_info("serve_started", LOG_STR("host", host), LOG_INT("port", http_server_port(srv)),
              LOG_STR("data_dir", config_str(cfg, "server", "data_dir")),
              LOG_STR("store", store->ops->name), LOG_INT("migrations_applied", applied),
-             LOG_BOOL("efirma_login", trust != NULL));
+             LOG_BOOL("efirma_login", trust != NULL), LOG_BOOL("receipts", ledger != NULL));
     printf("Buzón IMSS escuchando en http://%s%s%s:%u/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", http_server_port(srv));
     fflush(stdout);
@@ -305,6 +321,7 @@ cli_serve(int argc, char **argv)
 out:
     http_service_free(svc);
     app_free(app);
+    evidence_ledger_free(ledger);
     crypto_trust_free(trust);
     store_close(store);
     config_free(cfg);

@@ -7,5 +7,8 @@ const struct http_route *const http_routes[] = {
     http_ops_routes,
     http_session_routes,
     http_login_routes,
+    http_admin_routes,
+    http_audit_routes,
+    http_receipts_routes,
     NULL,
 };

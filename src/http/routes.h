@@ -20,6 +20,15 @@ extern const struct http_route http_session_routes[];
 /* /api/v1/auth: e.firma login, logout (login.c). */
 extern const struct http_route http_login_routes[];
 
+/* /api/v1/admin: officials and API tokens (admin.c). */
+extern const struct http_route http_admin_routes[];
+
+/* /api/v1/mailbox/audit, /api/v1/audit: the audit log (audit.c). */
+extern const struct http_route http_audit_routes[];
+
+/* /api/v1/receipts: receipts' bundles and PDFs (receipts.c). */
+extern const struct http_route http_receipts_routes[];
+
 /* All the tables above, NULL-terminated: what `buzon serve` routes. */
 extern const struct http_route *const http_routes[];
 
