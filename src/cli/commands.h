@@ -11,5 +11,7 @@ int cli_clock(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_efirma(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
+int cli_staff(int argc, char **argv);
+int cli_token(int argc, char **argv);
 
 #endif

@@ -15,6 +15,8 @@ const struct cli_command cli_commands[] = {
     {"verify", "comprueba sin conexión un acuse sellado o dos cabezas del árbol", cli_verify},
     {"efirma", "revisa certificados de e.firma, firma y verifica cadenas", cli_efirma},
     {"migrate", "aplica las migraciones pendientes del esquema de la base de datos", cli_migrate},
+    {"staff", "registra y lista a los servidores públicos y sus roles", cli_staff},
+    {"token", "emite, revoca y lista credenciales de sistemas del IMSS", cli_token},
     {NULL, NULL, NULL},
 };
 
