@@ -703,7 +703,9 @@ logout_tx(struct store_tx *tx, void *arg, struct error *err)
     snprintf(e.actor_ref, sizeof(e.actor_ref), "session:%s", c->session_id);
     snprintf(e.action, sizeof(e.action), "logout");
     snprintf(e.subject, sizeof(e.subject), "session:%s", c->session_id);
-    log_rfc_hash(s.rfc, e.rfc_hash);
+    /* An official's logout concerns no particular's data. */
+    if (s.subject_kind != STORE_SUBJECT_STAFF)
+        log_rfc_hash(s.rfc, e.rfc_hash);
     snprintf(e.request_id, sizeof(e.request_id), "%s", c->request_id != NULL ? c->request_id : "");
     return ops->audit_insert(tx, &e, err);
 }

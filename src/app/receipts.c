@@ -132,7 +132,8 @@ app_receipt_pdf(struct app *a, const struct app_actor *who, const char *folio,
 {
     struct read_ctx c = {.a = a, .who = who, .folio = folio, .request_id = request_id};
     struct evidence_receipt r = {0};
-    char path[] = "/tmp/buzon-acuse-XXXXXX";
+    const char *tmp = getenv("TMPDIR");
+    char path[1024];
     char url[1024];
     int rc = read_receipt(&c, err), fd = -1;
 
@@ -144,7 +145,9 @@ app_receipt_pdf(struct app *a, const struct app_actor *who, const char *folio,
     if (rc != 0)
         goto out;
 
-    /* cairo writes to a file: a private temporary one, removed at once. */
+    /* cairo writes to a file: a private temporary one (mode 0600), removed at once. */
+    snprintf(path, sizeof(path), "%s/buzon-acuse-XXXXXX",
+             tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
     fd = mkstemp(path);
     if (fd < 0) {
         rc = error_set(err, "pdf_write", "no se pudo crear un archivo temporal: %s",
