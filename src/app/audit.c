@@ -193,12 +193,11 @@ app_audit_of(struct app *a, const struct app_actor *who, const char *rfc,
     *n = 0;
     if (app_authorize(who, APP_ACTION_AUDIT_READ, &target, &c.audit, err) != 0)
         return -1;
-    if (len < 12 || len > 13 || check_page(page, &c.q, err) != 0) {
-        if (!error_is_set(err))
-            error_set(err, "audit_query_invalid",
-                      "indique el RFC (12 o 13 caracteres) cuya bitácora desea consultar");
+    if (len < 12 || len > 13)
+        return error_set(err, "audit_query_invalid",
+                         "indique el RFC (12 o 13 caracteres) cuya bitácora desea consultar");
+    if (check_page(page, &c.q, err) != 0)
         return -1;
-    }
 
     log_rfc_hash(rfc, c.rfc_hash);
     c.q.rfc_hash = c.rfc_hash;
