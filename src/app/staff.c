@@ -262,6 +262,67 @@ app_staff_add(struct app *a, const struct app_actor *who, const struct app_staff
     return rc;
 }
 
+struct update_ctx {
+    struct app *a;
+    const struct app_actor *who;
+    const char *request_id;
+    const struct app_staff *in;
+    int active;
+    struct store_staff st;
+};
+
+static int
+staff_update_tx(struct store_tx *tx, void *arg, struct error *err)
+{
+    struct update_ctx *c = arg;
+    const struct store_ops *ops = store_tx_store(tx)->ops;
+    char subject[STORE_KEY_MAX + 1];
+    int rc = ops->staff_get_by_rfc(tx, c->in->rfc, &c->st, err);
+
+    if (rc == STORE_NOT_FOUND)
+        return error_set(err, "staff_not_found", "no hay un servidor público con el RFC %s",
+                         c->in->rfc);
+    if (rc != STORE_OK)
+        return rc;
+    if (c->in->name[0] != '\0')
+        snprintf(c->st.name, sizeof(c->st.name), "%s", c->in->name);
+    if (c->in->roles != 0)
+        c->st.roles = c->in->roles;
+    if (c->in->unit[0] != '\0')
+        snprintf(c->st.unit, sizeof(c->st.unit), "%s", c->in->unit);
+    if (c->active >= 0)
+        c->st.active = c->active != 0;
+    rc = ops->staff_update(tx, &c->st, err);
+    if (rc != STORE_OK)
+        return rc;
+    snprintf(subject, sizeof(subject), "staff:%" PRId64, c->st.id);
+    return app_audit_record(tx, c->who, "staff.update", subject, NULL, app_now(c->a), c->request_id,
+                            err);
+}
+
+int
+app_staff_update(struct app *a, const struct app_actor *who, const struct app_staff *in, int active,
+                 const char *request_id, struct app_staff *out, struct error *err)
+{
+    struct update_ctx c = {
+        .a = a, .who = who, .request_id = request_id, .in = in, .active = active};
+    int rc;
+
+    if (allowed(who, APP_ACTION_STAFF_MANAGE, err) != 0)
+        return -1;
+    if (!rfc_shape(in->rfc) || strlen(in->name) > STORE_NAME_MAX ||
+        (in->roles & ~(unsigned)(APP_ROLE_ISSUER | APP_ROLE_HANDLER | APP_ROLE_ADMINISTRATOR |
+                                 APP_ROLE_AUDITOR)) != 0 ||
+        (in->unit[0] != '\0' && !unit_shape(in->unit)))
+        return error_set(err, "staff_invalid",
+                         "indique el RFC del servidor público y, si cambian, su nombre, roles "
+                         "conocidos y la clave de su unidad administrativa");
+    rc = store_run(a->store, STORE_TX_WRITE, staff_update_tx, &c, err);
+    if (rc == STORE_OK && out != NULL)
+        from_store(&c.st, out);
+    return rc;
+}
+
 struct list_ctx {
     struct store_staff *staff;
     struct store_api_token *tokens;

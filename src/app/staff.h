@@ -56,6 +56,16 @@ struct app_staff {
 int app_staff_add(struct app *a, const struct app_actor *who, const struct app_staff *in,
                   const char *request_id, struct app_staff *out, struct error *err);
 
+/*
+ * Change the official with in->rfc (in): name (when not empty), roles (when not 0), unit
+ * (when not empty), and active (1 or 0; -1 leaves it), for who (in, may be NULL); the stored
+ * record into *out (out, may be NULL). A change applies at once to the official's open
+ * sessions. Returns 0, -1 with err ("forbidden", "staff_invalid", "staff_not_found"), or a
+ * store status.
+ */
+int app_staff_update(struct app *a, const struct app_actor *who, const struct app_staff *in,
+                     int active, const char *request_id, struct app_staff *out, struct error *err);
+
 /* Every official, by id, into *items (out, free()) and *n (out). */
 int app_staff_list(struct app *a, const struct app_actor *who, struct app_staff **items, size_t *n,
                    struct error *err);

@@ -26,6 +26,9 @@ staff_usage(FILE *out)
     fprintf(out,
             "Uso: buzon staff add --rfc RFC --name NOMBRE --roles ROL[,ROL...] --unit UNIDAD\n"
             "                     [--config ARCHIVO] [--data-dir DIR]\n"
+            "     buzon staff update --rfc RFC [--name NOMBRE] [--roles ROL[,ROL...]]\n"
+            "                        [--unit UNIDAD] [--active | --inactive]\n"
+            "                        [--config ARCHIVO] [--data-dir DIR]\n"
             "     buzon staff list [--config ARCHIVO] [--data-dir DIR]\n\n"
             "Registra y lista a los servidores públicos del IMSS que usan el Buzón. Inician\n"
             "sesión con su propia e.firma (\"as\": \"staff\") y actúan según sus roles:\n"
@@ -35,7 +38,8 @@ staff_usage(FILE *out)
             "  auditor        consulta la bitácora de accesos\n"
             "UNIDAD es la clave de la unidad administrativa (\"00\": unidad central, ve todas).\n"
             "Quien ejecuta este comando tiene acceso a la base de datos; así se registra al\n"
-            "primer administrador. Cada alta queda en la bitácora.\n\n"
+            "primer administrador. update cambia lo que se indique; --inactive da de baja\n"
+            "(sus sesiones dejan de valer de inmediato). Cada cambio queda en la bitácora.\n\n"
             "  --config ARCHIVO  archivo INI (por omisión ./buzon.ini si existe)\n"
             "  --data-dir DIR    directorio de datos (server.data_dir)\n"
             "  --help            muestra esta ayuda\n");
@@ -63,6 +67,7 @@ token_usage(FILE *out)
 
 struct opts {
     const char *config, *data_dir, *rfc, *name, *roles, *unit, *scopes, *days;
+    int active; /* update: -1 unchanged, 0 --inactive, 1 --active */
 };
 
 /* Parse the options after the action word; returns -1 (usage printed) on a bad one. */
@@ -74,6 +79,7 @@ parse_opts(int argc, char **argv, struct opts *o, void (*usage)(FILE *), bool *h
         {"rfc", required_argument, NULL, 'r'},    {"name", required_argument, NULL, 'n'},
         {"roles", required_argument, NULL, 'R'},  {"unit", required_argument, NULL, 'u'},
         {"scopes", required_argument, NULL, 's'}, {"days", required_argument, NULL, 'D'},
+        {"active", no_argument, NULL, 'a'},       {"inactive", no_argument, NULL, 'i'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     int opt;
 
@@ -104,6 +110,12 @@ parse_opts(int argc, char **argv, struct opts *o, void (*usage)(FILE *), bool *h
             break;
         case 'D':
             o->days = optarg;
+            break;
+        case 'a':
+            o->active = 1;
+            break;
+        case 'i':
+            o->active = 0;
             break;
         case 'h':
             usage(stdout);
@@ -207,6 +219,32 @@ staff_add(struct env *e, const struct opts *o)
 }
 
 static int
+staff_update(struct env *e, const struct opts *o)
+{
+    struct app_staff in = {0}, out;
+    struct error err = {0};
+
+    if (o->rfc == NULL)
+        return cli_error(CLI_USAGE, "usage", "staff update requiere --rfc");
+    if (o->name == NULL && o->roles == NULL && o->unit == NULL && o->active < 0)
+        return cli_error(CLI_USAGE, "usage",
+                         "indique qué cambia: --name, --roles, --unit, --active o --inactive");
+    if (strlen(o->rfc) >= sizeof(in.rfc) ||
+        (o->name != NULL && strlen(o->name) >= sizeof(in.name)) ||
+        (o->unit != NULL && strlen(o->unit) >= sizeof(in.unit)))
+        return cli_error(CLI_USAGE, "staff_invalid", "RFC, nombre o unidad demasiado largos");
+    if (o->roles != NULL && app_roles_parse(o->roles, &in.roles, &err) != 0)
+        return cli_error_from(CLI_USAGE, &err);
+    snprintf(in.rfc, sizeof(in.rfc), "%s", o->rfc);
+    snprintf(in.name, sizeof(in.name), "%s", o->name != NULL ? o->name : "");
+    snprintf(in.unit, sizeof(in.unit), "%s", o->unit != NULL ? o->unit : "");
+    if (app_staff_update(e->app, NULL, &in, o->active, "cli", &out, &err) != 0)
+        return cli_error_from(strcmp(err.code, "staff_invalid") == 0 ? CLI_USAGE : CLI_FAIL, &err);
+    print_json(staff_json(&out));
+    return CLI_OK;
+}
+
+static int
 staff_list(struct env *e)
 {
     struct app_staff *items = NULL;
@@ -224,7 +262,7 @@ staff_list(struct env *e)
 int
 cli_staff(int argc, char **argv)
 {
-    struct opts o = {0};
+    struct opts o = {.active = -1};
     struct env e;
     bool help = false;
     const char *action;
@@ -235,8 +273,9 @@ cli_staff(int argc, char **argv)
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     action = argv[1];
-    if (strcmp(action, "add") != 0 && strcmp(action, "list") != 0)
-        return cli_error(CLI_USAGE, "usage", "acción desconocida: «%s» (add, list)", action);
+    if (strcmp(action, "add") != 0 && strcmp(action, "update") != 0 && strcmp(action, "list") != 0)
+        return cli_error(CLI_USAGE, "usage", "acción desconocida: «%s» (add, update, list)",
+                         action);
     if (parse_opts(argc - 1, argv + 1, &o, staff_usage, &help) != 0)
         return CLI_USAGE;
     if (help)
@@ -245,8 +284,14 @@ cli_staff(int argc, char **argv)
         return cli_error(CLI_USAGE, "usage", "argumento inesperado: «%s»", argv[optind + 1]);
 
     rc = open_env(&o, &e);
-    if (rc == CLI_OK)
-        rc = strcmp(action, "add") == 0 ? staff_add(&e, &o) : staff_list(&e);
+    if (rc == CLI_OK) {
+        if (strcmp(action, "add") == 0)
+            rc = staff_add(&e, &o);
+        else if (strcmp(action, "update") == 0)
+            rc = staff_update(&e, &o);
+        else
+            rc = staff_list(&e);
+    }
     close_env(&e);
     return rc;
 }
@@ -349,7 +394,7 @@ token_list(struct env *e)
 int
 cli_token(int argc, char **argv)
 {
-    struct opts o = {0};
+    struct opts o = {.active = -1};
     struct env e;
     bool help = false;
     const char *action, *id = NULL;

@@ -273,6 +273,25 @@ try:
     buzon("token", "revoke", str(cli["id"]), "--data-dir", DATA)
     st, _, _ = call("GET", "/api/v1/session", token=cli["token"])
     check("buzon token revoke ends it at once (401)", st == 401, str(st))
+
+    # Changing an official applies to the open session at once; a deactivation ends it.
+    out = buzon("staff", "update", "--rfc", AUDITOR, "--roles", "auditor,handler",
+                "--data-dir", DATA)
+    st, who, _ = call("GET", "/api/v1/session", token=AUD)
+    check("buzon staff update changes the roles of an open session",
+          json.loads(out)["roles"] == "handler,auditor" and who.get("roles") == ["handler", "auditor"]
+          and who.get("name") == "Aurora Auditora", f"{out} {who}")
+    buzon("staff", "update", "--rfc", AUDITOR, "--inactive", "--data-dir", DATA)
+    st, doc, _ = call("GET", f"/api/v1/audit?rfc={PERSON}", token=AUD)
+    check("a deactivated official's session no longer authenticates (401)", st == 401,
+          f"{st} {doc}")
+    st, doc = login("auditor", as_staff=True)
+    check("nor can they log in as staff again (login_not_staff)",
+          st == 403 and doc.get("code") == "login_not_staff", f"{st} {doc}")
+    p = subprocess.run([BIN, "staff", "update", "--rfc", "NOEX700101AB1", "--inactive",
+                        "--data-dir", DATA], capture_output=True, text=True)
+    check("updating an unknown official fails with staff_not_found",
+          p.returncode == 1 and "staff_not_found" in p.stderr, p.stderr)
 finally:
     server.stop()
 
