@@ -220,6 +220,12 @@ read_audit(struct store_tx *tx, struct store__rows *r, void *out)
     store__text(tx, r, 10, e->actor_ref, sizeof(e->actor_ref));
 }
 
+static void
+audit_cleanup(void *e)
+{
+    store_audit_event_cleanup(e);
+}
+
 /* Each bound is skipped when its flag is 0, so one prepared statement serves every query. */
 static struct store__query q_audit_list = STORE__QUERY(
     "SELECT id, at, actor_kind, actor_id, action, subject, rfc_hash, request_id, detail_json, "
@@ -245,8 +251,8 @@ audit_list(struct store_tx *tx, const struct store_audit_query *q, struct store_
 
     *items = NULL;
     *n = 0;
-    return store__many(tx, &q_audit_list, args, 7, read_audit, sizeof(**items), limit,
-                       (void **)items, n, err);
+    return store__many_owned(tx, &q_audit_list, args, 7, read_audit, audit_cleanup, sizeof(**items),
+                             limit, (void **)items, n, err);
 }
 
 #define OUTBOX_COLS                                                                      \
