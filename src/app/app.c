@@ -33,6 +33,8 @@ app_new(const struct app_options *opts)
     a->store = opts->store;
     a->trust = opts->trust;
     a->ledger = opts->ledger;
+    snprintf(a->verification_base, sizeof(a->verification_base), "%s",
+             opts->verification_base != NULL ? opts->verification_base : "");
     a->policy = opts->policy;
     a->contacts = opts->contacts;
     a->contacts.public_url =

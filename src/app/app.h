@@ -34,11 +34,14 @@ typedef int64_t (*app_now_fn)(void *arg);
 
 /* What the [auth] section of the configuration says (docs/configuration.md). */
 struct app_policy {
-    int64_t challenge_ttl_s;  /* life of a login nonce */
-    int64_t session_idle_s;   /* a session unused this long ends */
-    int64_t session_max_s;    /* a session ends this long after login, used or not */
-    unsigned max_failures;    /* failed logins allowed per RFC and per address ... */
-    int64_t failure_window_s; /* ... in this sliding window */
+    int64_t challenge_ttl_s;    /* life of a login nonce */
+    int64_t session_idle_s;     /* a session unused this long ends */
+    int64_t session_max_s;      /* a session ends this long after login, used or not */
+    unsigned max_failures;      /* failed logins allowed per RFC and per address ... */
+    int64_t failure_window_s;   /* ... in this sliding window */
+    unsigned max_challenges;    /* login challenges issued per address ... */
+    int64_t challenge_window_s; /* ... in this sliding window */
+    int64_t api_token_days;     /* life of an API token when none is asked for */
 };
 
 /* The terms and conditions offered for signature (terms.h). */
@@ -57,8 +60,9 @@ struct app_contacts_policy {
 };
 
 struct app_options {
-    struct store *store;        /* required */
-    struct crypto_trust *trust; /* required for logins and signed acts */
+    struct store *store;           /* required */
+    struct crypto_trust *trust;    /* required for logins and signed acts */
+    const char *verification_base; /* base of receipts' public URLs (copied); may be NULL */
     struct app_policy policy;
     struct app_contacts_policy contacts; /* public_url is copied */
     app_now_fn now;                      /* NULL: the system clock */
@@ -85,6 +89,7 @@ struct app {
     struct store *store;
     struct crypto_trust *trust;
     struct evidence_ledger *ledger;
+    char verification_base[512];
     struct app_policy policy;
     struct app_contacts_policy contacts; /* public_url owned by the app */
     app_now_fn now;

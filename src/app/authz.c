@@ -27,7 +27,10 @@ static const struct rule rules[APP_ACTION_COUNT] = {
     [APP_ACTION_CONTACTS_REGISTER] = {"contacts.register", true, 0, 0, false, false},
     [APP_ACTION_CONTACTS_CONFIRM] = {"contacts.confirm", true, 0, 0, false, false},
     [APP_ACTION_TERMS_SIGN] = {"terms.sign", true, 0, 0, false, false},
-    [APP_ACTION_RECEIPT_READ] = {"receipt.read", true, APP_ROLE_HANDLER | APP_ROLE_AUDITOR,
+    /* The issuer needs the receipts of the notifications it issued (aviso, opening, deemed
+     * notification: 7.3-7.5) as proof of service. */
+    [APP_ACTION_RECEIPT_READ] = {"receipt.read", true,
+                                 APP_ROLE_ISSUER | APP_ROLE_HANDLER | APP_ROLE_AUDITOR,
                                  APP_SCOPE_READ, true, false},
     [APP_ACTION_AUDIT_READ] = {"audit.read", true, APP_ROLE_AUDITOR, 0, true, false},
     [APP_ACTION_CLARIFICATION_FILE] = {"clarification.file", true, 0, 0, false, false},

@@ -56,6 +56,7 @@ enum {
     APP_ACTOR_RFC_MAX = IDENT_RFC_BYTES_MAX,
     APP_ACTOR_UNIT_MAX = 31,
     APP_ACTOR_REF_MAX = 47,
+    APP_ACTOR_NAME_MAX = 254,
 };
 
 /* The administrative unit whose officials see every unit's records. */
@@ -69,8 +70,9 @@ struct app_actor {
     unsigned roles;                                 /* staff: enum app_role bits */
     char unit[APP_ACTOR_UNIT_MAX + 1];              /* staff: administrative unit */
     uint32_t scopes;                                /* system: enum app_scope bits */
-    char ref[APP_ACTOR_REF_MAX + 1]; /* session or token id for the audit log, never a secret */
-    char cert_number[24];            /* the e.firma that opened the session; empty otherwise */
+    char ref[APP_ACTOR_REF_MAX + 1];   /* session or token id for the audit log, never a secret */
+    char cert_number[24];              /* the e.firma that opened the session; empty otherwise */
+    char name[APP_ACTOR_NAME_MAX + 1]; /* staff: the official's name; system: the token's */
 };
 
 /* Every action a caller can ask for. Keep docs/authorization.md in step. */

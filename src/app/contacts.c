@@ -2,6 +2,7 @@
 #include "app/contacts.h"
 
 #include "app/mailbox.h"
+#include "app/secret.h"
 
 #include "base/log.h"
 #include "core/email.h"
@@ -22,30 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <time.h>
 
 #define US           1000000LL
 #define DEFAULT_ZONE "America/Mexico_City"
 
 /* ---- randomness, hashes, encodings ---- */
-
-/* Fill buf from the kernel's CSPRNG (getrandom(2)); it only fails on a broken system. */
-static void
-random_bytes(uint8_t *buf, size_t len)
-{
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t n = getrandom(buf + got, len - got, 0);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            abort();
-        got += (size_t)n;
-    }
-}
 
 /* Six decimal digits, uniform: 32-bit values from the top of the range are drawn again. */
 static void
@@ -55,29 +38,9 @@ random_code(char out[APP_CONTACT_CODE_LEN + 1])
     uint32_t v;
 
     do {
-        random_bytes((uint8_t *)&v, sizeof(v));
+        app_random_bytes((uint8_t *)&v, sizeof(v));
     } while (v >= limit);
     snprintf(out, APP_CONTACT_CODE_LEN + 1, "%06u", (unsigned)(v % 1000000u));
-}
-
-static void
-encode_b64url(const uint8_t *in, size_t len, char *out)
-{
-    static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    uint32_t acc = 0;
-    int bits = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        acc = (acc << 8) | in[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            *out++ = b64url[(acc >> bits) & 63];
-        }
-    }
-    if (bits > 0)
-        *out++ = b64url[(acc << (6 - bits)) & 63];
-    *out = '\0';
 }
 
 static void
@@ -277,13 +240,13 @@ prepare(struct app *a, const struct app_contacts_request *rq, const char *regpat
         }
         snprintf(nc->c.regpat, sizeof(nc->c.regpat), "%s", regpat);
         random_code(nc->code);
-        random_bytes(nc->c.code_salt, sizeof(nc->c.code_salt));
+        app_random_bytes(nc->c.code_salt, sizeof(nc->c.code_salt));
         code_hash(nc->c.code_salt, nc->code, nc->c.code_hash);
         if (email) {
             uint8_t key[32];
 
-            random_bytes(key, sizeof(key));
-            encode_b64url(key, sizeof(key), nc->key);
+            app_random_bytes(key, sizeof(key));
+            app_b64url(key, sizeof(key), nc->key);
             sha256(nc->key, strlen(nc->key), nc->c.link_hash);
             mem_wipe(key, sizeof(key));
         }

@@ -3,6 +3,7 @@
 
 #include "app/efirma.h"
 #include "app/limiter.h"
+#include "app/secret.h"
 #include "base/log.h"
 #include "core/mem.h"
 #include "core/sha256.h"
@@ -11,12 +12,10 @@
 #include "crypto/trust.h"
 #include "store/store.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 enum {
@@ -25,46 +24,7 @@ enum {
 };
 
 /* ---------------------------------------------------------------------------------------- */
-/* Encodings and randomness                                                                  */
-
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* RFC 4648 section 5, no padding: 32 bytes give 43 characters. */
-static void
-encode_b64url(const uint8_t *in, size_t len, char *out)
-{
-    uint32_t acc = 0;
-    int bits = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        acc = (acc << 8) | in[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            *out++ = b64url[(acc >> bits) & 63];
-        }
-    }
-    if (bits > 0)
-        *out++ = b64url[(acc << (6 - bits)) & 63];
-    *out = '\0';
-}
-
-/* Fill buf from the kernel's CSPRNG (getrandom(2)); it only fails on a broken system. */
-static void
-random_bytes(uint8_t *buf, size_t len)
-{
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t n = getrandom(buf + got, len - got, 0);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            abort();
-        got += (size_t)n;
-    }
-}
+/* Hashes                                                                                    */
 
 static void
 hash_text(const char *s, uint8_t out[SHA256_LEN])
@@ -107,23 +67,33 @@ challenge_tx(struct store_tx *tx, void *arg, struct error *err)
 }
 
 int
-app_login_challenge(struct app *a, struct app_challenge *out, struct error *err)
+app_login_challenge(struct app *a, const char *peer, struct app_challenge *out, struct error *err)
 {
     struct challenge_ctx cc = {0};
     uint8_t raw[RANDOM_LEN + 1];
-    char tail[APP_TOKEN_LEN + 1];
-    int64_t now = app_now(a);
+    char tail[APP_TOKEN_LEN + 1], key[APP_LIMITER_KEY_MAX + 1];
+    int64_t now = app_now(a), wait = 0;
+
+    /* Each challenge is a row: an address gets a bounded number per window. */
+    snprintf(key, sizeof(key), "challenge:%s", peer != NULL ? peer : "");
+    if (a->policy.max_challenges > 0 &&
+        app_limiter_blocked(a->limiter, key, a->policy.max_challenges,
+                            a->policy.challenge_window_s * US, now, &wait))
+        return error_set(err, "challenge_rate_limited",
+                         "demasiadas solicitudes de reto de inicio de sesión; espere %" PRId64
+                         " segundos",
+                         (wait + US - 1) / US);
+    if (a->policy.max_challenges > 0)
+        app_limiter_fail(a->limiter, key, now);
 
     /* The expiry travels in the nonce so that an expired nonce can be told from
      * a used one; changing it changes the hash, so the nonce is then unknown. */
-    random_bytes(raw, sizeof(raw));
-    encode_b64url(raw, RANDOM_LEN, tail);
+    app_random_bytes(raw, sizeof(raw));
+    app_b64url(raw, RANDOM_LEN, tail);
     out->expires_at = now + a->policy.challenge_ttl_s * US;
     snprintf(out->nonce, sizeof(out->nonce), "%" PRId64 ".%s", out->expires_at / US, tail);
     out->expires_at = out->expires_at / US * US;
 
-    /* FIXME: issuing challenges is not rate-limited; a client can insert rows as fast as it
-     * can ask (bounded by the purge below and by a front proxy's limits). */
     hash_text(out->nonce, cc.c.nonce_hash);
     cc.c.created_at = now;
     cc.c.expires_at = out->expires_at;
@@ -149,7 +119,7 @@ parse_nonce(const char *s, int64_t *expires_s)
         v = v * 10 + (*p - '0');
     }
     for (const char *p = dot + 1; *p != '\0'; p++) {
-        if (strchr(b64url, *p) == NULL)
+        if (!app_b64url_char(*p))
             return -1;
     }
     *expires_s = v;
@@ -264,7 +234,7 @@ json_safe(const char *in, char *out, size_t cap)
 }
 
 static int
-record_login(struct store_tx *tx, struct open_ctx *c, int64_t particular_id, struct error *err)
+record_login(struct store_tx *tx, struct open_ctx *c, struct error *err)
 {
     struct store_audit_event e = {0};
     char peer[64], rep_rfc[IDENT_RFC_BYTES_MAX + 1], rep_curp[24], number[32], json[256];
@@ -279,11 +249,16 @@ record_login(struct store_tx *tx, struct open_ctx *c, int64_t particular_id, str
              number, rep_rfc, rep_curp, peer);
 
     e.at = c->now;
-    e.actor_kind = STORE_ACTOR_PARTICULAR;
-    e.actor_id = particular_id;
-    snprintf(e.action, sizeof(e.action), "login");
+    e.actor_kind = c->out->kind == APP_ACTOR_STAFF ? STORE_ACTOR_STAFF : STORE_ACTOR_PARTICULAR;
+    e.actor_id = c->out->subject_id;
+    snprintf(e.actor_name, sizeof(e.actor_name), "%s", c->out->name);
+    snprintf(e.actor_ref, sizeof(e.actor_ref), "session:%s", c->out->session_id);
+    snprintf(e.action, sizeof(e.action), "%s",
+             c->out->kind == APP_ACTOR_STAFF ? "staff.login" : "login");
     snprintf(e.subject, sizeof(e.subject), "session:%s", c->out->session_id);
-    log_rfc_hash(c->rq->rfc, e.rfc_hash);
+    /* An official's login concerns no particular's data. */
+    if (c->out->kind != APP_ACTOR_STAFF)
+        log_rfc_hash(c->rq->rfc, e.rfc_hash);
     snprintf(e.request_id, sizeof(e.request_id), "%s",
              c->rq->request_id != NULL ? c->rq->request_id : "");
     e.detail_json = json;
@@ -308,23 +283,47 @@ open_session_tx(struct store_tx *tx, void *arg, struct error *err)
     if (rc != STORE_OK)
         return rc;
 
-    rc = ops->particular_get_by_rfc(tx, c->rq->rfc, &p, err);
-    if (rc == STORE_NOT_FOUND)
-        p.id = 0; /* not registered yet: enabling the mailbox creates the record */
-    else if (rc != STORE_OK)
-        return rc;
+    if (c->rq->as_staff) {
+        struct store_staff st;
+
+        rc = ops->staff_get_by_rfc(tx, c->rq->rfc, &st, err);
+        if (rc == STORE_NOT_FOUND || (rc == STORE_OK && !st.active))
+            return error_set(err, "login_not_staff",
+                             "el RFC %s no corresponde a un servidor público activo del Buzón "
+                             "IMSS; inicie sesión sin el modo de personal",
+                             c->rq->rfc);
+        if (rc != STORE_OK)
+            return rc;
+        c->out->kind = APP_ACTOR_STAFF;
+        c->out->subject_id = st.id;
+        c->out->roles = st.roles;
+        snprintf(c->out->unit, sizeof(c->out->unit), "%s", st.unit);
+        snprintf(c->out->name, sizeof(c->out->name), "%s", st.name);
+        s.subject_kind = STORE_SUBJECT_STAFF;
+    } else {
+        rc = ops->particular_get_by_rfc(tx, c->rq->rfc, &p, err);
+        if (rc == STORE_NOT_FOUND)
+            p.id = 0; /* not registered yet: enabling the mailbox creates the record */
+        else if (rc != STORE_OK)
+            return rc;
+        c->out->kind = APP_ACTOR_PARTICULAR;
+        c->out->subject_id = p.id;
+        s.subject_kind = STORE_SUBJECT_PARTICULAR;
+    }
 
     memcpy(s.token_hash, c->token_hash, STORE_HASH_LEN);
-    s.subject_kind = STORE_SUBJECT_PARTICULAR;
-    s.subject_id = p.id;
+    s.subject_id = c->out->subject_id;
     snprintf(s.rfc, sizeof(s.rfc), "%s", c->rq->rfc);
     snprintf(s.cert_number, sizeof(s.cert_number), "%s", c->info->number);
+    snprintf(s.representative_rfc, sizeof(s.representative_rfc), "%s", c->out->representative_rfc);
+    snprintf(s.representative_curp, sizeof(s.representative_curp), "%s",
+             c->out->representative_curp);
     s.created_at = c->out->created_at;
     s.expires_at = c->out->expires_at;
     rc = ops->session_insert(tx, &s, err);
     if (rc != STORE_OK)
         return rc;
-    return record_login(tx, c, p.id, err);
+    return record_login(tx, c, err);
 }
 
 static void
@@ -395,8 +394,8 @@ app_login_complete(struct app *a, const struct app_login_request *rq, struct app
         goto fail;
 
     /* The token: 256 random bits; only its hash is stored. */
-    random_bytes(raw, sizeof(raw));
-    encode_b64url(raw, sizeof(raw), out->token);
+    app_random_bytes(raw, sizeof(raw));
+    app_b64url(raw, sizeof(raw), out->token);
     mem_wipe(raw, sizeof(raw));
     hash_text(out->token, token_hash);
     session_id_of(token_hash, out->session_id);
@@ -407,7 +406,8 @@ app_login_complete(struct app *a, const struct app_login_request *rq, struct app
     rc = store_run(a->store, STORE_TX_WRITE, open_session_tx, &c, err);
     if (rc != STORE_OK) {
         mem_wipe(out->token, sizeof(out->token));
-        if (strcmp(err->code, "login_nonce_replayed") == 0)
+        if (strcmp(err->code, "login_nonce_replayed") == 0 ||
+            strcmp(err->code, "login_not_staff") == 0)
             goto fail;
         goto out;
     }
@@ -458,6 +458,7 @@ enum app_session_result
 app_session_check(struct app *a, const char *token, struct app_session *out, struct error *err)
 {
     struct check_ctx c = {.a = a, .now = app_now(a)};
+    struct store_staff staff = {0};
     uint8_t token_hash[SHA256_LEN];
     struct store_tx *tx = NULL;
     int64_t idle_us = a->policy.session_idle_s * US;
@@ -469,17 +470,30 @@ app_session_check(struct app *a, const char *token, struct app_session *out, str
     hash_text(token, token_hash);
     c.token_hash = token_hash;
 
+    /* An official's roles, unit and activity are read afresh: a change applies at once. */
     rc = a->store->ops->begin(a->store, STORE_TX_READ, &tx, err);
     if (rc == STORE_OK) {
         rc = a->store->ops->session_get(tx, token_hash, c.now, &c.s, err);
+        if (rc == STORE_OK && c.s.subject_kind == STORE_SUBJECT_STAFF)
+            rc = a->store->ops->staff_get(tx, c.s.subject_id, &staff, err);
         a->store->ops->rollback(tx);
     }
     if (rc == STORE_NOT_FOUND)
         goto absent;
     if (rc != STORE_OK)
         return APP_SESSION_FAILED;
-    if (c.s.subject_kind != STORE_SUBJECT_PARTICULAR)
+    if (c.s.subject_kind == STORE_SUBJECT_STAFF) {
+        if (!staff.active)
+            goto absent;
+        out->kind = APP_ACTOR_STAFF;
+        out->roles = staff.roles;
+        snprintf(out->unit, sizeof(out->unit), "%s", staff.unit);
+        snprintf(out->name, sizeof(out->name), "%s", staff.name);
+    } else if (c.s.subject_kind == STORE_SUBJECT_PARTICULAR) {
+        out->kind = APP_ACTOR_PARTICULAR;
+    } else {
         goto absent;
+    }
     if (c.now >= c.s.created_at + a->policy.session_max_s * US) {
         error_set(err, "session_expired",
                   "la sesión llegó a su duración máxima; inicie sesión de nuevo");
@@ -495,12 +509,13 @@ app_session_check(struct app *a, const char *token, struct app_session *out, str
             return APP_SESSION_FAILED;
     }
 
-    /* FIXME: the session row has no column for a company's representative, so
-     * it is empty here (it is in the login's audit event); /api/v1/session
-     * cannot show who signed in for the company until sessions keep it (a store
-     * migration). */
     session_id_of(token_hash, out->session_id);
+    out->subject_id = c.s.subject_id;
     snprintf(out->rfc, sizeof(out->rfc), "%s", c.s.rfc);
+    snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s",
+             c.s.representative_rfc);
+    snprintf(out->representative_curp, sizeof(out->representative_curp), "%s",
+             c.s.representative_curp);
     snprintf(out->cert_number, sizeof(out->cert_number), "%s", c.s.cert_number);
     out->created_at = c.s.created_at;
     out->expires_at = c.s.expires_at;
@@ -538,11 +553,15 @@ logout_tx(struct store_tx *tx, void *arg, struct error *err)
         return rc;
 
     e.at = c->now;
-    e.actor_kind = STORE_ACTOR_PARTICULAR;
+    e.actor_kind =
+        s.subject_kind == STORE_SUBJECT_STAFF ? STORE_ACTOR_STAFF : STORE_ACTOR_PARTICULAR;
     e.actor_id = s.subject_id;
+    snprintf(e.actor_ref, sizeof(e.actor_ref), "session:%s", c->session_id);
     snprintf(e.action, sizeof(e.action), "logout");
     snprintf(e.subject, sizeof(e.subject), "session:%s", c->session_id);
-    log_rfc_hash(s.rfc, e.rfc_hash);
+    /* An official's logout concerns no particular's data. */
+    if (s.subject_kind != STORE_SUBJECT_STAFF)
+        log_rfc_hash(s.rfc, e.rfc_hash);
     snprintf(e.request_id, sizeof(e.request_id), "%s", c->request_id != NULL ? c->request_id : "");
     return ops->audit_insert(tx, &e, err);
 }

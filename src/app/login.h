@@ -3,7 +3,8 @@
  * that follow (design.md section 8; issue 7 item 2; docs/authentication.md).
  *
  *  1. app_login_challenge hands out a single-use nonce that lives policy.challenge_ttl_s.
- *     Only its SHA-256 is stored.
+ *     Only its SHA-256 is stored. Each client address gets at most policy.max_challenges
+ *     within policy.challenge_window_s (challenge_rate_limited).
  *  2. The client signs, with the private key of its e.firma (RSA-SHA256 PKCS#1 v1.5, as
  *     `buzon efirma sign` does), the canonical login string
  *
@@ -16,12 +17,18 @@
  *  4. app_session_check turns a token into the identity of the session, extending its idle
  *     expiry; app_logout ends it.
  *
+ * An official logs in the same way with as_staff set: the certificate's RFC must be an active
+ * official (store staff), and the session then carries the official's roles and unit, read
+ * afresh from the store at every check so that a change of roles or a deactivation applies at
+ * once.
+ *
  * Refusals, each with its own stable code (docs/authentication.md has the
  * table):
  *   login_rate_limited, login_request_invalid, login_instant_invalid,
  *   login_certificate_invalid, login_certificate_csd, login_certificate_expired,
  *   login_certificate_untrusted, login_certificate_revoked, login_revocation_unavailable,
- *   login_signature_invalid, login_rfc_mismatch, login_nonce_expired, login_nonce_replayed.
+ *   login_signature_invalid, login_rfc_mismatch, login_nonce_expired, login_nonce_replayed,
+ *   login_not_staff (a staff login by an RFC that is no active official).
  * login_unavailable when the server has no trust store. Store failures come
  * back as their store codes.
  *
@@ -31,9 +38,11 @@
 #define BUZON_APP_LOGIN_H
 
 #include "app/app.h"
+#include "app/authz.h"
 #include "core/error.h"
 #include "core/ident.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define APP_LOGIN_CANONICAL "||buzon-login|1|%s|%s|%s||"
@@ -52,10 +61,12 @@ struct app_challenge {
 };
 
 /*
- * Issue a login nonce into out (out). Returns 0, or a negative store status
- * with err filled.
+ * Issue a login nonce for a client at peer (in, may be NULL) into out (out).
+ * Returns 0, -1 with err "challenge_rate_limited" when peer asked too often,
+ * or a negative store status with err filled.
  */
-int app_login_challenge(struct app *a, struct app_challenge *out, struct error *err);
+int app_login_challenge(struct app *a, const char *peer, struct app_challenge *out,
+                        struct error *err);
 
 /* What the client sends to log in. All strings in, NUL-terminated, borrowed. */
 struct app_login_request {
@@ -66,6 +77,7 @@ struct app_login_request {
     const char *nonce;       /* from app_login_challenge */
     const char *peer;        /* client address, for the rate limit; may be NULL */
     const char *request_id;  /* for the audit event; may be NULL */
+    bool as_staff;           /* open an official's session (roles and unit) */
 };
 
 /* An open session. token is the secret: the caller hands it to the client once and wipes it. */
@@ -76,6 +88,11 @@ struct app_session {
     char representative_rfc[APP_LOGIN_RFC_MAX + 1];   /* who signed for a company */
     char representative_curp[APP_LOGIN_CURP_MAX + 1]; /* idem */
     char cert_number[24];
+    enum app_actor_kind kind;          /* particular or staff */
+    int64_t subject_id;                /* particular id (0 before its mailbox exists), staff id */
+    unsigned roles;                    /* staff: enum app_role bits */
+    char unit[APP_ACTOR_UNIT_MAX + 1]; /* staff: administrative unit */
+    char name[APP_ACTOR_NAME_MAX + 1]; /* staff: the official's name */
     int64_t created_at;
     int64_t expires_at;     /* idle expiry: extended on use, never past max_expires_at */
     int64_t max_expires_at; /* absolute expiry */

@@ -177,6 +177,12 @@ const struct config_key config_schema[] = {
      "Failed logins allowed per RFC and per client address within failure_window_s."},
     {"auth", "failure_window_s", CONFIG_INT, "900", 1, 86400, NULL,
      "Sliding window, in seconds, over which failed logins are counted."},
+    {"auth", "max_challenges", CONFIG_INT, "30", 0, 64, NULL,
+     "Login challenges issued per client address within challenge_window_s; 0: no limit."},
+    {"auth", "challenge_window_s", CONFIG_INT, "10", 1, 3600, NULL,
+     "Sliding window, in seconds, over which login challenges are counted."},
+    {"auth", "api_token_days", CONFIG_INT, "365", 1, 3650, NULL,
+     "Days an API token of an IMSS system lives when its issuer names no other life."},
 
     /* [terms] */
     {"terms", "file", CONFIG_STRING, "", 0, 1024, NULL,

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/mem.h"
 #include "evidence/ledger.h"
+#include "evidence/seal.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -84,6 +85,11 @@ cli_app_open(const struct config *cfg, struct store *store, struct crypto_trust 
     o.policy.session_max_s = config_int(cfg, "auth", "session_max_s");
     o.policy.max_failures = (unsigned)config_int(cfg, "auth", "max_failures");
     o.policy.failure_window_s = config_int(cfg, "auth", "failure_window_s");
+    o.policy.max_challenges = (unsigned)config_int(cfg, "auth", "max_challenges");
+    o.policy.challenge_window_s = config_int(cfg, "auth", "challenge_window_s");
+    o.policy.api_token_days = config_int(cfg, "auth", "api_token_days");
+    evidence_verification_base(cfg, parts->verification_base, sizeof(parts->verification_base));
+    o.verification_base = parts->verification_base;
     o.transitional_end = policy.transitional_end;
     o.clarification_unit = config_str(cfg, "mailbox", "clarification_unit");
 

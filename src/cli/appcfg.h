@@ -19,6 +19,7 @@ struct cli_app_parts {
     char *terms_text;               /* heap: the text of terms.file, when set */
     struct tz_db *tz;               /* the tz database, for Centro time */
     char public_url[600];           /* base of links in e-mails */
+    char verification_base[512];    /* base of receipts' public verification URLs */
 };
 
 /*

@@ -13,5 +13,7 @@ int cli_efirma(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_mailbox(int argc, char **argv);
 int cli_worker(int argc, char **argv);
+int cli_staff(int argc, char **argv);
+int cli_token(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ const struct cli_command cli_commands[] = {
     {"mailbox", "buzones: importación de los habilitados en 2020, resumen de un buzón",
      cli_mailbox},
     {"worker", "envía la bandeja de salida y cancela validaciones vencidas", cli_worker},
+    {"staff", "registra y lista a los servidores públicos y sus roles", cli_staff},
+    {"token", "emite, revoca y lista credenciales de sistemas del IMSS", cli_token},
     {NULL, NULL, NULL},
 };
 

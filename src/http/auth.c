@@ -34,11 +34,14 @@ http_principal_kind_name(enum http_principal_kind kind)
 void
 http_principal_actor(const struct http_principal *p, struct app_actor *out)
 {
-    *out = (struct app_actor){
-        .kind = (enum app_actor_kind)p->kind, .roles = p->roles, .scopes = (uint32_t)p->scopes};
+    *out = (struct app_actor){.kind = (enum app_actor_kind)p->kind,
+                              .id = (int64_t)p->id,
+                              .roles = p->roles,
+                              .scopes = (uint32_t)p->scopes};
     snprintf(out->rfc, sizeof(out->rfc), "%s", p->rfc);
     snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s", p->representative_rfc);
     snprintf(out->unit, sizeof(out->unit), "%s", p->unit);
     snprintf(out->ref, sizeof(out->ref), "%s", p->session_id);
     snprintf(out->cert_number, sizeof(out->cert_number), "%s", p->cert_number);
+    snprintf(out->name, sizeof(out->name), "%s", p->name);
 }

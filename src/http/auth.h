@@ -45,11 +45,13 @@ enum http_role {
 enum {
     HTTP_RFC_MAX = IDENT_RFC_BYTES_MAX, /* bytes of an RFC (core/ident.h) */
     HTTP_UNIT_MAX = 31,                 /* administrative unit key */
-    HTTP_SESSION_ID_MAX = 47            /* session or token identifier, not its secret */
+    HTTP_SESSION_ID_MAX = 47,           /* session or token identifier, not its secret */
+    HTTP_NAME_MAX = 254,                /* an official's or a token's name */
 };
 
 struct http_principal {
     enum http_principal_kind kind;
+    long long id; /* particular (0 before its mailbox exists), staff or token id */
 
     /* Particular: the mailbox's RFC (the company's, when a company signs in).
      * Staff: the official's RFC. */
@@ -67,6 +69,7 @@ struct http_principal {
 
     /* The number of the e.firma certificate the session was opened with; empty otherwise. */
     char cert_number[24];
+    char name[HTTP_NAME_MAX + 1]; /* staff: the official's name; system: the token's */
 };
 
 struct http_request;

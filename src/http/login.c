@@ -7,6 +7,7 @@
 #include "http/login.h"
 
 #include "app/login.h"
+#include "app/staff.h"
 #include "base/log.h"
 #include "core/mem.h"
 #include "http/json.h"
@@ -57,17 +58,39 @@ http_login_authenticate(void *arg, const struct http_request *req, struct http_p
 
     if (token == NULL)
         return HTTP_AUTH_ABSENT;
+
+    /* An IMSS system's API token: a SYSTEM principal with the token's scopes. */
+    if (strncmp(token, APP_API_TOKEN_PREFIX, strlen(APP_API_TOKEN_PREFIX)) == 0) {
+        struct app_actor sys;
+        enum app_token_result tr = app_token_check(arg, token, &sys, err);
+
+        if (tr == APP_TOKEN_FAILED)
+            return HTTP_AUTH_FAILED;
+        if (tr != APP_TOKEN_OK)
+            return HTTP_AUTH_ABSENT;
+        *out = (struct http_principal){
+            .kind = HTTP_PRINCIPAL_SYSTEM, .id = sys.id, .scopes = sys.scopes};
+        snprintf(out->session_id, sizeof(out->session_id), "%s", sys.ref);
+        snprintf(out->name, sizeof(out->name), "%s", sys.name);
+        return HTTP_AUTH_OK;
+    }
+
     rc = app_session_check(arg, token, &s, err);
     if (rc == APP_SESSION_FAILED)
         return HTTP_AUTH_FAILED;
     if (rc != APP_SESSION_OK)
         return HTTP_AUTH_ABSENT;
 
-    *out = (struct http_principal){.kind = HTTP_PRINCIPAL_PARTICULAR};
+    *out = (struct http_principal){.kind = s.kind == APP_ACTOR_STAFF ? HTTP_PRINCIPAL_STAFF
+                                                                     : HTTP_PRINCIPAL_PARTICULAR,
+                                   .id = s.subject_id,
+                                   .roles = s.roles};
     snprintf(out->rfc, sizeof(out->rfc), "%s", s.rfc);
     snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s", s.representative_rfc);
-    snprintf(out->session_id, sizeof(out->session_id), "%s", s.session_id);
+    snprintf(out->session_id, sizeof(out->session_id), "session:%s", s.session_id);
     snprintf(out->cert_number, sizeof(out->cert_number), "%s", s.cert_number);
+    snprintf(out->unit, sizeof(out->unit), "%s", s.unit);
+    snprintf(out->name, sizeof(out->name), "%s", s.name);
     return HTTP_AUTH_OK;
 }
 
@@ -92,7 +115,7 @@ post_challenge(struct http_request *req, struct http_response *resp)
 
     if (no_app(req, resp))
         return;
-    if (app_login_challenge(req->app, &c, &err) != 0) {
+    if (app_login_challenge(req->app, req->peer, &c, &err) != 0) {
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
@@ -135,6 +158,19 @@ session_json(const struct app_session *s)
                      s->cert_number, "expires_at", expires, "max_expires_at", max_expires);
     if (s->representative_rfc[0] != '\0')
         json_object_set_new(root, "representative_rfc", json_string(s->representative_rfc));
+    json_object_set_new(root, "kind",
+                        json_string(s->kind == APP_ACTOR_STAFF ? "staff" : "particular"));
+    if (s->kind == APP_ACTOR_STAFF) {
+        json_t *roles = json_array();
+
+        for (unsigned bit = 1; bit <= APP_ROLE_AUDITOR; bit <<= 1) {
+            if ((s->roles & bit) != 0)
+                json_array_append_new(roles, json_string(app_role_name(bit)));
+        }
+        json_object_set_new(root, "roles", roles);
+        json_object_set_new(root, "unit", json_string(s->unit));
+        json_object_set_new(root, "name", json_string(s->name));
+    }
     return root;
 }
 
@@ -160,7 +196,19 @@ post_login(struct http_request *req, struct http_response *resp)
                                     field(body, "instant"),
                                     field(body, "nonce"),
                                     req->peer,
-                                    req->id};
+                                    req->id,
+                                    false};
+    /* "as": "staff" opens an official's session; absent (or "particular") a particular's. */
+    if (json_object_get(body, "as") != NULL) {
+        const char *as = field(body, "as");
+
+        if (as == NULL || (strcmp(as, "staff") != 0 && strcmp(as, "particular") != 0)) {
+            http_problem(req, resp, 422, "login_request_invalid",
+                         "el campo as admite \"staff\" o \"particular\"");
+            return;
+        }
+        rq.as_staff = strcmp(as, "staff") == 0;
+    }
     log_rfc_hash(rq.rfc != NULL ? rq.rfc : "", rfc_hash);
 
     if (app_login_complete(req->app, &rq, &s, &err) != 0) {
@@ -196,6 +244,7 @@ post_logout(struct http_request *req, struct http_response *resp)
 const struct http_route http_login_routes[] = {
     {"POST", "/api/v1/auth/challenge", post_challenge, 0, 0, 0},
     {"POST", "/api/v1/auth/login", post_login, 0, 0, 32768},
-    {"POST", "/api/v1/auth/logout", post_logout, HTTP_ROUTE_AUTH, HTTP_PRINCIPAL_PARTICULAR, 0},
+    {"POST", "/api/v1/auth/logout", post_logout, HTTP_ROUTE_AUTH,
+     HTTP_PRINCIPAL_PARTICULAR | HTTP_PRINCIPAL_STAFF, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };

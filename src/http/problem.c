@@ -80,6 +80,15 @@ static const struct {
     {"contact_code_exhausted", 403},
     {"contact_expired", 410},
     {"contact_already_confirmed", 409},
+    {"login_not_staff", 403},
+    {"challenge_rate_limited", 429},
+    /* authorization, staff, tokens, audit, receipts (docs/authorization.md) */
+    {"staff_invalid", 422},
+    {"staff_duplicate", 409},
+    {"token_invalid", 422},
+    {"token_not_found", 404},
+    {"audit_query_invalid", 422},
+    {"receipt_not_found", 404},
 };
 
 static const struct {

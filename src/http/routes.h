@@ -30,6 +30,14 @@ extern const struct http_route http_terms_routes[];
 extern const struct http_route http_clarifications_routes[];
 /* /api/v1/mailbox/contacts, /api/v1/contacts/confirm-link, /confirmar (contacts.c). */
 extern const struct http_route http_contacts_routes[];
+/* /api/v1/admin: officials and API tokens (admin.c). */
+extern const struct http_route http_admin_routes[];
+
+/* /api/v1/mailbox/audit, /api/v1/audit: the audit log (audit.c). */
+extern const struct http_route http_audit_routes[];
+
+/* /api/v1/receipts: receipts' bundles and PDFs (receipts.c). */
+extern const struct http_route http_receipts_routes[];
 
 /* All the tables above, NULL-terminated: what `buzon serve` routes. */
 extern const struct http_route *const http_routes[];

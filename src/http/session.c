@@ -15,6 +15,8 @@ get_session(struct http_request *req, struct http_response *resp)
 
     if (p->representative_rfc[0] != '\0')
         json_object_set_new(root, "representative_rfc", json_string(p->representative_rfc));
+    if (p->name[0] != '\0')
+        json_object_set_new(root, "name", json_string(p->name));
     if (p->kind == HTTP_PRINCIPAL_STAFF) {
         json_t *roles = json_array();
 

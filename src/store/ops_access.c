@@ -93,7 +93,8 @@ challenge_consume(struct store_tx *tx, const uint8_t nonce_hash[STORE_HASH_LEN],
 
 static struct store__query q_sess_insert = STORE__QUERY(
     "INSERT INTO sessions (token_hash, subject_kind, subject_id, rfc, cert_number, created_at, "
-    "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+    "expires_at, representative_rfc, representative_curp) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
 
 static int
 session_insert(struct store_tx *tx, const struct store_session *s, struct error *err)
@@ -104,12 +105,18 @@ session_insert(struct store_tx *tx, const struct store_session *s, struct error 
                                 SA_TEXT(s->rfc),
                                 SA_TEXTN(s->cert_number),
                                 SA_I64(s->created_at),
-                                SA_I64(s->expires_at)};
+                                SA_I64(s->expires_at),
+                                SA_TEXTN(s->representative_rfc),
+                                SA_TEXTN(s->representative_curp)};
     int rc = STORE__CHECK(tx, s, rfc, err);
 
     if (rc == STORE_OK)
         rc = STORE__CHECK(tx, s, cert_number, err);
-    return rc != STORE_OK ? rc : store__exec(tx, &q_sess_insert, args, 7, err);
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, s, representative_rfc, err);
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, s, representative_curp, err);
+    return rc != STORE_OK ? rc : store__exec(tx, &q_sess_insert, args, 9, err);
 }
 
 static void
@@ -124,11 +131,14 @@ read_session(struct store_tx *tx, struct store__rows *r, void *out)
     store__text(tx, r, 4, s->cert_number, sizeof(s->cert_number));
     s->created_at = store__i64(tx, r, 5);
     s->expires_at = store__i64(tx, r, 6);
+    store__text(tx, r, 7, s->representative_rfc, sizeof(s->representative_rfc));
+    store__text(tx, r, 8, s->representative_curp, sizeof(s->representative_curp));
 }
 
 static struct store__query q_sess_get = STORE__QUERY(
-    "SELECT token_hash, subject_kind, subject_id, rfc, cert_number, created_at, expires_at "
-    "FROM sessions WHERE token_hash = $1 AND expires_at > $2");
+    "SELECT token_hash, subject_kind, subject_id, rfc, cert_number, created_at, expires_at, "
+    "representative_rfc, representative_curp FROM sessions "
+    "WHERE token_hash = $1 AND expires_at > $2");
 static struct store__query q_sess_delete =
     STORE__QUERY("DELETE FROM sessions WHERE token_hash = $1 RETURNING subject_id");
 static struct store__query q_sess_purge =
@@ -170,8 +180,15 @@ session_purge(struct store_tx *tx, int64_t now, size_t *n, struct error *err)
 static struct store__query q_staff_insert =
     STORE__QUERY("INSERT INTO staff (rfc, name, roles, unit, active, created_at) "
                  "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
+#define STAFF_COLS "id, rfc, name, roles, unit, active, created_at"
 static struct store__query q_staff_by_rfc =
-    STORE__QUERY("SELECT id, rfc, name, roles, unit, active, created_at FROM staff WHERE rfc = $1");
+    STORE__QUERY("SELECT " STAFF_COLS " FROM staff WHERE rfc = $1");
+static struct store__query q_staff_get =
+    STORE__QUERY("SELECT " STAFF_COLS " FROM staff WHERE id = $1");
+static struct store__query q_staff_list =
+    STORE__QUERY("SELECT " STAFF_COLS " FROM staff ORDER BY id");
+static struct store__query q_staff_update = STORE__QUERY(
+    "UPDATE staff SET name = $2, roles = $3, unit = $4, active = $5 WHERE id = $1 RETURNING id");
 
 static int
 staff_insert(struct store_tx *tx, struct store_staff *st, struct error *err)
@@ -213,13 +230,45 @@ staff_get_by_rfc(struct store_tx *tx, const char *rfc, struct store_staff *out, 
     return store__one(tx, &q_staff_by_rfc, args, 1, read_staff, out, err);
 }
 
+static int
+staff_get(struct store_tx *tx, int64_t id, struct store_staff *out, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(id)};
+
+    memset(out, 0, sizeof(*out));
+    return store__one(tx, &q_staff_get, args, 1, read_staff, out, err);
+}
+
+static int
+staff_update(struct store_tx *tx, const struct store_staff *st, struct error *err)
+{
+    struct store__arg args[] = {SA_I64(st->id), SA_TEXT(st->name), SA_I64(st->roles),
+                                SA_TEXT(st->unit), SA_I64(st->active ? 1 : 0)};
+    int rc = STORE__CHECK(tx, st, name, err);
+
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, st, unit, err);
+    if (rc != STORE_OK)
+        return rc;
+    return store__one(tx, &q_staff_update, args, 5, NULL, NULL, err);
+}
+
+static int
+staff_list(struct store_tx *tx, struct store_staff **items, size_t *n, struct error *err)
+{
+    return store__many(tx, &q_staff_list, NULL, 0, read_staff, sizeof(**items), (size_t)-1,
+                       (void **)items, n, err);
+}
+
 static struct store__query q_token_insert = STORE__QUERY(
     "INSERT INTO api_tokens (token_hash, name, scopes, staff_id, created_at, expires_at, "
     "revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
-static struct store__query q_token_get = STORE__QUERY(
-    "SELECT id, token_hash, name, scopes, staff_id, created_at, expires_at, revoked_at "
-    "FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL "
-    "AND (expires_at IS NULL OR expires_at > $2)");
+#define TOKEN_COLS "id, token_hash, name, scopes, staff_id, created_at, expires_at, revoked_at"
+static struct store__query q_token_get =
+    STORE__QUERY("SELECT " TOKEN_COLS " FROM api_tokens WHERE token_hash = $1 "
+                 "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)");
+static struct store__query q_token_list =
+    STORE__QUERY("SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id");
 static struct store__query q_token_revoke = STORE__QUERY(
     "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id");
 
@@ -273,6 +322,13 @@ api_token_revoke(struct store_tx *tx, int64_t id, int64_t at, struct error *err)
     return store__one(tx, &q_token_revoke, args, 2, NULL, NULL, err);
 }
 
+static int
+api_token_list(struct store_tx *tx, struct store_api_token **items, size_t *n, struct error *err)
+{
+    return store__many(tx, &q_token_list, NULL, 0, read_token, sizeof(**items), (size_t)-1,
+                       (void **)items, n, err);
+}
+
 void
 store__ops_access(struct store_ops *ops)
 {
@@ -286,8 +342,12 @@ store__ops_access(struct store_ops *ops)
     ops->session_delete = session_delete;
     ops->session_purge = session_purge;
     ops->staff_insert = staff_insert;
+    ops->staff_get = staff_get;
     ops->staff_get_by_rfc = staff_get_by_rfc;
+    ops->staff_update = staff_update;
+    ops->staff_list = staff_list;
     ops->api_token_insert = api_token_insert;
     ops->api_token_get = api_token_get;
     ops->api_token_revoke = api_token_revoke;
+    ops->api_token_list = api_token_list;
 }

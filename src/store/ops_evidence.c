@@ -169,9 +169,10 @@ tree_head_latest(struct store_tx *tx, struct store_tree_head *out, struct error 
     return store__one(tx, &q_sth_latest, NULL, 0, read_sth, out, err);
 }
 
-static struct store__query q_audit_insert =
-    STORE__QUERY("INSERT INTO audit_events (at, actor_kind, actor_id, action, subject, rfc_hash, "
-                 "request_id, detail_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id");
+static struct store__query q_audit_insert = STORE__QUERY(
+    "INSERT INTO audit_events (at, actor_kind, actor_id, action, subject, rfc_hash, "
+    "request_id, detail_json, actor_name, actor_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+    "$10) RETURNING id");
 
 static int
 audit_insert(struct store_tx *tx, struct store_audit_event *e, struct error *err)
@@ -180,7 +181,8 @@ audit_insert(struct store_tx *tx, struct store_audit_event *e, struct error *err
         SA_I64(e->at),           SA_I64(e->actor_kind),
         SA_I64N(e->actor_id),    SA_TEXT(e->action),
         SA_TEXT(e->subject),     SA_TEXTN(e->rfc_hash),
-        SA_TEXTN(e->request_id), e->detail_json != NULL ? SA_TEXT(e->detail_json) : SA_NULL};
+        SA_TEXTN(e->request_id), e->detail_json != NULL ? SA_TEXT(e->detail_json) : SA_NULL,
+        SA_TEXTN(e->actor_name), SA_TEXTN(e->actor_ref)};
     int rc = STORE__CHECK(tx, e, action, err);
 
     if (rc == STORE_OK)
@@ -190,10 +192,67 @@ audit_insert(struct store_tx *tx, struct store_audit_event *e, struct error *err
     if (rc == STORE_OK)
         rc = STORE__CHECK(tx, e, request_id, err);
     if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, e, actor_name, err);
+    if (rc == STORE_OK)
+        rc = STORE__CHECK(tx, e, actor_ref, err);
+    if (rc == STORE_OK)
         rc = store__check_heap(tx, "detail_json", e->detail_json, false, err);
     if (rc != STORE_OK)
         return rc;
-    return store__fail(tx, store__one(tx, &q_audit_insert, args, 8, read_id, &e->id, err));
+    return store__fail(tx, store__one(tx, &q_audit_insert, args, 10, read_id, &e->id, err));
+}
+
+static void
+read_audit(struct store_tx *tx, struct store__rows *r, void *out)
+{
+    struct store_audit_event *e = out;
+
+    e->id = store__i64(tx, r, 0);
+    e->at = store__i64(tx, r, 1);
+    e->actor_kind = (enum store_actor_kind)store__i64(tx, r, 2);
+    e->actor_id = store__i64(tx, r, 3);
+    store__text(tx, r, 4, e->action, sizeof(e->action));
+    store__text(tx, r, 5, e->subject, sizeof(e->subject));
+    store__text(tx, r, 6, e->rfc_hash, sizeof(e->rfc_hash));
+    store__text(tx, r, 7, e->request_id, sizeof(e->request_id));
+    e->detail_json = store__strdup(tx, r, 8);
+    store__text(tx, r, 9, e->actor_name, sizeof(e->actor_name));
+    store__text(tx, r, 10, e->actor_ref, sizeof(e->actor_ref));
+}
+
+static void
+audit_cleanup(void *e)
+{
+    store_audit_event_cleanup(e);
+}
+
+/* Each bound is skipped when its flag is 0, so one prepared statement serves every query. */
+static struct store__query q_audit_list = STORE__QUERY(
+    "SELECT id, at, actor_kind, actor_id, action, subject, rfc_hash, request_id, detail_json, "
+    "actor_name, actor_ref FROM audit_events "
+    "WHERE (CAST($1 AS BIGINT) = 0 OR rfc_hash = CAST($2 AS TEXT)) "
+    "AND (CAST($3 AS BIGINT) = 0 OR at >= CAST($3 AS BIGINT)) "
+    "AND (CAST($4 AS BIGINT) = 0 OR at < CAST($4 AS BIGINT)) "
+    "AND (CAST($5 AS BIGINT) = 0 OR id < CAST($5 AS BIGINT)) "
+    "AND (CAST($6 AS BIGINT) = 0 OR "
+    "((CAST(1 AS BIGINT) << CAST(actor_kind AS INTEGER)) & CAST($6 AS BIGINT)) <> 0) "
+    "ORDER BY at DESC, id DESC LIMIT CAST($7 AS BIGINT)");
+
+static int
+audit_list(struct store_tx *tx, const struct store_audit_query *q, struct store_audit_event **items,
+           size_t *n, struct error *err)
+{
+    bool by_rfc = q->rfc_hash != NULL && q->rfc_hash[0] != '\0';
+    size_t limit = q->limit == 0 || q->limit > STORE_PAGE_MAX ? STORE_PAGE_MAX : q->limit;
+    struct store__arg args[] = {SA_I64(by_rfc ? 1 : 0), SA_TEXT(by_rfc ? q->rfc_hash : ""),
+                                SA_I64(q->from),        SA_I64(q->to),
+                                SA_I64(q->before_id),   SA_I64(q->actor_kinds),
+                                SA_I64((int64_t)limit)};
+
+    *items = NULL;
+    *n = 0;
+    return store__many_owned(tx, &q_audit_list, args, 7, read_audit, audit_cleanup, sizeof(**items),
+                             limit, (void **)items, n, err);
 }
 
 #define OUTBOX_COLS                                                                      \
@@ -407,6 +466,7 @@ store__ops_evidence(struct store_ops *ops)
     ops->tree_head_insert = tree_head_insert;
     ops->tree_head_latest = tree_head_latest;
     ops->audit_insert = audit_insert;
+    ops->audit_list = audit_list;
     ops->outbox_enqueue = outbox_enqueue;
     ops->outbox_claim = outbox_claim;
     ops->outbox_finish = outbox_finish;

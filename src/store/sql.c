@@ -316,6 +316,14 @@ store_audit_event_cleanup(struct store_audit_event *e)
 }
 
 void
+store_audit_event_list_free(struct store_audit_event *items, size_t n)
+{
+    for (size_t i = 0; items != NULL && i < n; i++)
+        store_audit_event_cleanup(&items[i]);
+    free(items);
+}
+
+void
 store_outbox_cleanup(struct store_outbox *o)
 {
     if (o != NULL) {

@@ -71,6 +71,7 @@ enum {
     STORE_ADDRESS_MAX = 254,             /* e-mail (RFC 5321 path limit) or E.164 mobile */
     STORE_CODE_MAX = 16,                 /* catalogue code, e.g. "7.6", terms version */
     STORE_CERT_NUMBER_MAX = 20,          /* SAT certificate number: 20 digits */
+    STORE_CURP_MAX = 18,                 /* CURP: 18 characters of [A-Z0-9] */
     STORE_SIGNATURE_MAX = 1024,          /* base64 of an RSA-4096 signature fits */
     STORE_FOLIO_MAX = 40,
     STORE_TITLE_MAX = 200,
@@ -348,7 +349,18 @@ struct store_audit_event {
     char subject[STORE_KEY_MAX + 1]; /* e.g. "notification:42" */
     char rfc_hash[17];               /* log_rfc_hash of the particular concerned, or empty */
     char request_id[STORE_KEY_MAX + 1];
-    char *detail_json; /* heap, may be NULL */
+    char *detail_json;                   /* heap, may be NULL */
+    char actor_name[STORE_NAME_MAX + 1]; /* the official's or token's name then; may be empty */
+    char actor_ref[STORE_KEY_MAX + 1];   /* session or token id, never a secret; may be empty */
+};
+
+/* Which audit events audit_list returns: newest first. */
+struct store_audit_query {
+    const char *rfc_hash; /* only events about this particular; NULL or "": any */
+    int64_t from, to;     /* at in [from, to); 0: unbounded */
+    int64_t before_id;    /* paging: only ids below this; 0: from the newest */
+    unsigned actor_kinds; /* bits 1 << enum store_actor_kind; 0: every kind */
+    size_t limit;         /* at most STORE_PAGE_MAX */
 };
 
 enum store_outbox_state {
@@ -413,14 +425,16 @@ struct store_session {
     char cert_number[STORE_CERT_NUMBER_MAX + 1];
     int64_t created_at;
     int64_t expires_at;
+    char representative_rfc[STORE_RFC_MAX + 1];   /* who signed for a company; empty */
+    char representative_curp[STORE_CURP_MAX + 1]; /* idem */
 };
 
-/* Staff roles, a bit set. */
+/* Staff roles, a bit set: the same bits as enum app_role (app/authz.h). */
 enum {
-    STORE_ROLE_NOTIFIER = 1 << 0,  /* issues notifications */
-    STORE_ROLE_REVIEWER = 1 << 1,  /* handles filings */
-    STORE_ROLE_PUBLISHER = 1 << 2, /* communications, documents, estrados, calendar */
-    STORE_ROLE_ADMIN = 1 << 3,
+    STORE_ROLE_ISSUER = 1 << 0,        /* issues notifications, publishes documents */
+    STORE_ROLE_HANDLER = 1 << 1,       /* handles filings and requests for guidance */
+    STORE_ROLE_ADMINISTRATOR = 1 << 2, /* officials, tokens, calendar, imports */
+    STORE_ROLE_AUDITOR = 1 << 3,       /* reads the audit log */
 };
 
 struct store_staff {
@@ -489,6 +503,8 @@ void store_receipt_pending_cleanup(struct store_receipt_pending *p);
 /* Free a list of n pending receipts (may be NULL) and their heap members. */
 void store_receipt_pending_list_free(struct store_receipt_pending *items, size_t n);
 void store_audit_event_cleanup(struct store_audit_event *e);
+/* Free a list of n audit events (may be NULL) and their heap members. */
+void store_audit_event_list_free(struct store_audit_event *items, size_t n);
 void store_outbox_cleanup(struct store_outbox *o);
 void store_clarification_cleanup(struct store_clarification *c);
 /* Free a list of n requests for guidance (may be NULL) and their heap members. */
@@ -651,8 +667,11 @@ struct store_ops {
                             struct error *err);
     int (*tree_head_latest)(struct store_tx *tx, struct store_tree_head *out, struct error *err);
 
-    /* Audit (Lineamientos 10). */
+    /* Audit (Lineamientos 10). list: the events q (in) selects, newest first, with their
+     * detail_json (store_audit_event_list_free). */
     int (*audit_insert)(struct store_tx *tx, struct store_audit_event *e, struct error *err);
+    int (*audit_list)(struct store_tx *tx, const struct store_audit_query *q,
+                      struct store_audit_event **items, size_t *n, struct error *err);
 
     /* Outbox of avisos (design.md section 9). enqueue: *created (out) false when the
      * idempotency key was already there (nothing changes). claim: lock up to limit messages
@@ -699,14 +718,22 @@ struct store_ops {
                           struct error *err);
     int (*session_purge)(struct store_tx *tx, int64_t now, size_t *n, struct error *err);
 
-    /* Staff and API tokens. api_token_get: STORE_NOT_FOUND when revoked or expired at now. */
+    /* Staff and API tokens. staff_update writes name, roles, unit and active of st->id.
+     * staff_list: every official by id. api_token_get: STORE_NOT_FOUND when revoked or expired
+     * at now. api_token_list: every token by id, revoked and expired ones too. */
     int (*staff_insert)(struct store_tx *tx, struct store_staff *st, struct error *err);
+    int (*staff_get)(struct store_tx *tx, int64_t id, struct store_staff *out, struct error *err);
     int (*staff_get_by_rfc)(struct store_tx *tx, const char *rfc, struct store_staff *out,
                             struct error *err);
+    int (*staff_update)(struct store_tx *tx, const struct store_staff *st, struct error *err);
+    int (*staff_list)(struct store_tx *tx, struct store_staff **items, size_t *n,
+                      struct error *err);
     int (*api_token_insert)(struct store_tx *tx, struct store_api_token *t, struct error *err);
     int (*api_token_get)(struct store_tx *tx, const uint8_t token_hash[STORE_HASH_LEN], int64_t now,
                          struct store_api_token *out, struct error *err);
     int (*api_token_revoke)(struct store_tx *tx, int64_t id, int64_t at, struct error *err);
+    int (*api_token_list)(struct store_tx *tx, struct store_api_token **items, size_t *n,
+                          struct error *err);
 
     /* Merkle log nodes above the leaves (level >= 1): the hash of the perfect subtree of
      * 2^level leaves starting at leaf index << level. put: written once (a second put of the

@@ -1116,11 +1116,15 @@ challenges_are_single_use_and_sessions_expire(void **state)
     s.subject_kind = STORE_SUBJECT_PARTICULAR;
     s.subject_id = 1;
     snprintf(s.rfc, sizeof(s.rfc), "RRR010101RRR");
+    snprintf(s.representative_rfc, sizeof(s.representative_rfc), "PELM800101AB1");
+    snprintf(s.representative_curp, sizeof(s.representative_curp), "PELM800101MDFXPR09");
     s.created_at = f->now;
     s.expires_at = f->now + 100;
     OK(f->ops->session_insert(tx, &s, ERR(e_)));
     OK(f->ops->session_get(tx, s.token_hash, f->now + 99, &got, ERR(e_)));
     assert_string_equal(got.rfc, "RRR010101RRR");
+    assert_string_equal(got.representative_rfc, "PELM800101AB1");
+    assert_string_equal(got.representative_curp, "PELM800101MDFXPR09");
     assert_int_equal(f->ops->session_get(tx, s.token_hash, f->now + 100, &got, &err),
                      STORE_NOT_FOUND);
     OK(f->ops->session_purge(tx, f->now + 400000000, &n, ERR(e_)));
@@ -1134,8 +1138,8 @@ staff_tokens_and_the_calendar(void **state)
 {
     struct fixture *f = *state;
     struct store_tx *tx = begin(f, STORE_TX_WRITE);
-    struct store_staff st = {.roles = STORE_ROLE_NOTIFIER | STORE_ROLE_PUBLISHER}, sg;
-    struct store_api_token t = {.scopes = STORE_SCOPE_NOTIFY}, tg;
+    struct store_staff st = {.roles = STORE_ROLE_ISSUER | STORE_ROLE_AUDITOR}, sg, *staff = NULL;
+    struct store_api_token t = {.scopes = STORE_SCOPE_NOTIFY}, tg, *tokens = NULL;
     struct store_calendar_day d = {0}, *days = NULL;
     struct error err = {0};
     size_t n = 0;
@@ -1147,8 +1151,27 @@ staff_tokens_and_the_calendar(void **state)
     st.created_at = f->now;
     OK(f->ops->staff_insert(tx, &st, ERR(e_)));
     OK(f->ops->staff_get_by_rfc(tx, "SSSS010101SS1", &sg, ERR(e_)));
-    assert_int_equal(sg.roles, STORE_ROLE_NOTIFIER | STORE_ROLE_PUBLISHER);
+    assert_int_equal(sg.roles, STORE_ROLE_ISSUER | STORE_ROLE_AUDITOR);
     assert_true(sg.active);
+    OK(f->ops->staff_get(tx, st.id, &sg, ERR(e_)));
+    assert_string_equal(sg.rfc, "SSSS010101SS1");
+    assert_int_equal(f->ops->staff_get(tx, st.id + 1000, &sg, &err), STORE_NOT_FOUND);
+
+    /* Roles, unit and activity change; the RFC does not. */
+    OK(f->ops->staff_get(tx, st.id, &sg, ERR(e_)));
+    sg.roles = STORE_ROLE_ADMINISTRATOR;
+    sg.active = false;
+    snprintf(sg.unit, sizeof(sg.unit), "00");
+    OK(f->ops->staff_update(tx, &sg, ERR(e_)));
+    sg.id = st.id + 1000;
+    assert_int_equal(f->ops->staff_update(tx, &sg, &err), STORE_NOT_FOUND);
+    OK(f->ops->staff_list(tx, &staff, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_int_equal(staff[0].id, st.id);
+    assert_int_equal(staff[0].roles, STORE_ROLE_ADMINISTRATOR);
+    assert_string_equal(staff[0].unit, "00");
+    assert_false(staff[0].active);
+    free(staff);
 
     memset(t.token_hash, 0x44, 32);
     snprintf(t.name, sizeof(t.name), "sistema de emisión");
@@ -1160,6 +1183,20 @@ staff_tokens_and_the_calendar(void **state)
     OK(f->ops->api_token_revoke(tx, t.id, f->now + 1, ERR(e_)));
     assert_int_equal(f->ops->api_token_get(tx, t.token_hash, f->now + 2, &tg, &err),
                      STORE_NOT_FOUND);
+    assert_int_equal(f->ops->api_token_revoke(tx, t.id, f->now + 3, &err), STORE_NOT_FOUND);
+    memset(t.token_hash, 0x45, 32);
+    t.expires_at = f->now + 10;
+    OK(f->ops->api_token_insert(tx, &t, ERR(e_)));
+    OK(f->ops->api_token_get(tx, t.token_hash, f->now + 9, &tg, ERR(e_)));
+    assert_int_equal(f->ops->api_token_get(tx, t.token_hash, f->now + 10, &tg, &err),
+                     STORE_NOT_FOUND);
+    OK(f->ops->api_token_list(tx, &tokens, &n, ERR(e_)));
+    assert_int_equal(n, 2);
+    assert_int_equal(tokens[0].revoked_at, f->now + 1);
+    assert_int_equal(tokens[1].revoked_at, 0);
+    assert_int_equal(tokens[1].expires_at, f->now + 10);
+    assert_string_equal(tokens[1].name, "sistema de emisión");
+    free(tokens);
 
     d.date = 20241225;
     snprintf(d.reason, sizeof(d.reason), "Navidad");
@@ -1177,6 +1214,77 @@ staff_tokens_and_the_calendar(void **state)
     OK(f->ops->calendar_delete(tx, 20250101, ERR(e_)));
     assert_int_equal(f->ops->calendar_delete(tx, 20250101, &err), STORE_NOT_FOUND);
     commit(f, tx);
+}
+
+static void
+add_audit(struct fixture *f, struct store_tx *tx, int64_t at, enum store_actor_kind kind,
+          const char *rfc_hash, const char *action)
+{
+    struct store_audit_event e = {.at = at, .actor_kind = kind, .actor_id = 7};
+
+    snprintf(e.action, sizeof(e.action), "%s", action);
+    snprintf(e.subject, sizeof(e.subject), "receipt:BZN-1");
+    snprintf(e.rfc_hash, sizeof(e.rfc_hash), "%s", rfc_hash);
+    snprintf(e.actor_name, sizeof(e.actor_name), "Funcionaria auditora");
+    snprintf(e.actor_ref, sizeof(e.actor_ref), "session:0011223344556677");
+    e.detail_json = (char *)"{\"x\":1}";
+    OK(f->ops->audit_insert(tx, &e, ERR(e_)));
+}
+
+static void
+the_audit_log_lists_by_particular_time_and_kind(void **state)
+{
+    struct fixture *f = *state;
+    struct store_tx *tx = begin(f, STORE_TX_WRITE);
+    struct store_audit_query q = {.rfc_hash = "aaaaaaaaaaaaaaaa"};
+    struct store_audit_event *ev = NULL;
+    size_t n = 0;
+
+    add_audit(f, tx, f->now + 1, STORE_ACTOR_PARTICULAR, "aaaaaaaaaaaaaaaa", "login");
+    add_audit(f, tx, f->now + 2, STORE_ACTOR_STAFF, "aaaaaaaaaaaaaaaa", "receipt.read");
+    add_audit(f, tx, f->now + 3, STORE_ACTOR_API_TOKEN, "aaaaaaaaaaaaaaaa", "mailbox.read");
+    add_audit(f, tx, f->now + 4, STORE_ACTOR_STAFF, "bbbbbbbbbbbbbbbb", "receipt.read");
+    commit(f, tx);
+
+    tx = begin(f, STORE_TX_READ);
+    OK(f->ops->audit_list(tx, &q, &ev, &n, ERR(e_)));
+    assert_int_equal(n, 3);
+    assert_string_equal(ev[0].action, "mailbox.read"); /* newest first */
+    assert_int_equal(ev[0].actor_kind, STORE_ACTOR_API_TOKEN);
+    assert_string_equal(ev[1].actor_name, "Funcionaria auditora");
+    assert_string_equal(ev[1].actor_ref, "session:0011223344556677");
+    assert_string_equal(ev[1].detail_json, "{\"x\":1}");
+    assert_int_equal(ev[2].at, f->now + 1);
+    store_audit_event_list_free(ev, n);
+
+    /* Only officials and systems: what a particular is shown. */
+    q.actor_kinds = 1u << STORE_ACTOR_STAFF | 1u << STORE_ACTOR_API_TOKEN;
+    OK(f->ops->audit_list(tx, &q, &ev, &n, ERR(e_)));
+    assert_int_equal(n, 2);
+    store_audit_event_list_free(ev, n);
+
+    /* A window of time, a page, another particular, everyone. */
+    q = (struct store_audit_query){
+        .rfc_hash = "aaaaaaaaaaaaaaaa", .from = f->now + 2, .to = f->now + 3};
+    OK(f->ops->audit_list(tx, &q, &ev, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_string_equal(ev[0].action, "receipt.read");
+    q = (struct store_audit_query){.rfc_hash = "aaaaaaaaaaaaaaaa", .before_id = ev[0].id};
+    store_audit_event_list_free(ev, n);
+    OK(f->ops->audit_list(tx, &q, &ev, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_string_equal(ev[0].action, "login");
+    store_audit_event_list_free(ev, n);
+    q = (struct store_audit_query){.rfc_hash = "bbbbbbbbbbbbbbbb"};
+    OK(f->ops->audit_list(tx, &q, &ev, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    store_audit_event_list_free(ev, n);
+    q = (struct store_audit_query){.limit = 2};
+    OK(f->ops->audit_list(tx, &q, &ev, &n, ERR(e_)));
+    assert_int_equal(n, 2);
+    assert_string_equal(ev[0].rfc_hash, "bbbbbbbbbbbbbbbb");
+    store_audit_event_list_free(ev, n);
+    f->ops->rollback(tx);
 }
 
 static void
@@ -1299,7 +1407,7 @@ requests_for_guidance_are_listed_by_particular_and_unit_and_answered_once(void *
     struct fixture *f = *state;
     struct store_tx *tx = begin(f, STORE_TX_WRITE);
     struct store_clarification c = {0}, got = {0}, *items = NULL;
-    struct store_staff st = {.roles = STORE_ROLE_REVIEWER, .active = true};
+    struct store_staff st = {.roles = STORE_ROLE_HANDLER, .active = true};
     struct error err = {0};
     char text[] = "No puedo registrar mi teléfono móvil: el sistema dice que ya existe.";
     char answer[] = "Su número quedó liberado; regístrelo de nuevo.";
@@ -1474,6 +1582,7 @@ main(int argc, char **argv)
         T(the_outbox_sends_once_per_key_and_leases_its_claims),
         T(challenges_are_single_use_and_sessions_expire),
         T(staff_tokens_and_the_calendar),
+        T(the_audit_log_lists_by_particular_time_and_kind),
         T(rollback_discards_everything_the_transaction_did),
         T(maintenance_makes_room_for_new_months_and_can_run_again),
         T(concurrent_appends_to_the_log_get_dense_distinct_indexes),

@@ -866,7 +866,7 @@ only_an_administrator_imports(void **state)
 static int64_t
 add_staff(struct fx *f, const char *rfc, const char *unit)
 {
-    struct store_staff st = {.roles = STORE_ROLE_REVIEWER, .active = true};
+    struct store_staff st = {.roles = STORE_ROLE_HANDLER, .active = true};
     struct store_tx *tx = NULL;
     struct error err = {0};
 

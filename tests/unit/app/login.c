@@ -13,6 +13,7 @@
 #include "app/app.h"
 #include "app/limiter.h"
 #include "app/login.h"
+#include "app/staff.h"
 #include "crypto/sign.h"
 #include "crypto/testpki.h"
 #include "crypto/trust.h"
@@ -225,7 +226,7 @@ build(struct app *a, struct login *l, const char *cert, const char *rfc, const c
     time_t t = (time_t)(fake_now / US);
     char canonical[256];
 
-    assert_int_equal(app_login_challenge(a, &ch, &err), 0);
+    assert_int_equal(app_login_challenge(a, "127.0.0.1", &ch, &err), 0);
     memset(l, 0, sizeof(*l));
     read_cert_b64(cert, l->cert, sizeof(l->cert));
     snprintf(l->rfc, sizeof(l->rfc), "%s", rfc);
@@ -234,9 +235,9 @@ build(struct app *a, struct login *l, const char *cert, const char *rfc, const c
     snprintf(canonical, sizeof(canonical), APP_LOGIN_CANONICAL, l->nonce, l->rfc, l->instant);
     l->signature = sign_with(signer, canonical);
     l->rq =
-        (struct app_login_request){l->cert,       l->signature, l->rfc,
-                                   l->instant,    l->nonce,     peer != NULL ? peer : "192.0.2.1",
-                                   "test-request"};
+        (struct app_login_request){l->cert,        l->signature, l->rfc,
+                                   l->instant,     l->nonce,     peer != NULL ? peer : "192.0.2.1",
+                                   "test-request", false};
     return &l->rq;
 }
 
@@ -449,6 +450,17 @@ a_company_logs_in_with_its_rfc_and_its_representative_is_recorded(void **state)
     assert_string_equal(s.representative_rfc, PERSON);
     assert_string_equal(s.representative_curp, "PELM800101MDFXPR09");
 
+    /* Later requests of the session still know who signed for the company. */
+    {
+        struct app_session seen;
+        struct error err = {0};
+
+        assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+        assert_int_equal(seen.kind, APP_ACTOR_PARTICULAR);
+        assert_string_equal(seen.representative_rfc, PERSON);
+        assert_string_equal(seen.representative_curp, "PELM800101MDFXPR09");
+    }
+
     /* The representative's own RFC is not the company's login. */
     build(a, &l, "company", PERSON, "company", NULL);
     expect_refusal(a, &l, "login_rfc_mismatch");
@@ -644,6 +656,152 @@ the_limiter_forgets_the_oldest_key_when_full(void **state)
     app_limiter_free(l);
 }
 
+static void
+an_official_logs_in_as_staff_only_while_registered_and_active(void **state)
+{
+    struct app *a = *state;
+    struct app_staff in = {.roles = APP_ROLE_AUDITOR | APP_ROLE_HANDLER}, added;
+    struct app_session s, seen;
+    struct store_staff st;
+    struct store_tx *tx = NULL;
+    struct error err = {0};
+    struct login l;
+
+    /* Not (yet) an official: refused with its own code, and the nonce survives. */
+    build(a, &l, "other", OTHER, "other", NULL);
+    l.rq.as_staff = true;
+    expect_refusal(a, &l, "login_not_staff");
+
+    snprintf(in.rfc, sizeof(in.rfc), "%s", OTHER);
+    snprintf(in.name, sizeof(in.name), "Ana Gómez");
+    snprintf(in.unit, sizeof(in.unit), "15");
+    assert_int_equal(app_staff_add(a, NULL, &in, "req-1", &added, &err), 0);
+    assert_true(added.id > 0 && added.active);
+    assert_int_not_equal(app_staff_add(a, NULL, &in, "req-2", NULL, &err), 0);
+    assert_string_equal(err.code, "staff_duplicate");
+
+    build(a, &l, "other", OTHER, "other", NULL);
+    l.rq.as_staff = true;
+    login_ok(a, &l, &s);
+    assert_int_equal(s.kind, APP_ACTOR_STAFF);
+    assert_int_equal(s.roles, APP_ROLE_AUDITOR | APP_ROLE_HANDLER);
+    assert_string_equal(s.unit, "15");
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(seen.kind, APP_ACTOR_STAFF);
+    assert_int_equal(seen.subject_id, added.id);
+    assert_int_equal(seen.roles, APP_ROLE_AUDITOR | APP_ROLE_HANDLER);
+    assert_string_equal(seen.name, "Ana Gómez");
+
+    /* The same e.firma without "as staff" is the person's own mailbox. */
+    build(a, &l, "other", OTHER, "other", NULL);
+    login_ok(a, &l, &seen);
+    assert_int_equal(seen.kind, APP_ACTOR_PARTICULAR);
+
+    /* Deactivated: the open session stops authenticating at once. */
+    assert_int_equal(store->ops->begin(store, STORE_TX_WRITE, &tx, &err), STORE_OK);
+    assert_int_equal(store->ops->staff_get(tx, added.id, &st, &err), STORE_OK);
+    st.active = false;
+    assert_int_equal(store->ops->staff_update(tx, &st, &err), STORE_OK);
+    assert_int_equal(store->ops->commit(tx, &err), STORE_OK);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_ABSENT);
+    build(a, &l, "other", OTHER, "other", NULL);
+    l.rq.as_staff = true;
+    expect_refusal(a, &l, "login_not_staff");
+}
+
+static void
+challenges_per_address_are_limited(void **state)
+{
+    struct app_options o = {.store = store, .trust = trust, .now = test_now};
+    struct app_challenge ch;
+    struct error err = {0};
+    struct app *a;
+
+    (void)state;
+    o.policy = (struct app_policy){.challenge_ttl_s = 120,
+                                   .session_idle_s = 900,
+                                   .session_max_s = 3600,
+                                   .max_failures = 8,
+                                   .failure_window_s = 900,
+                                   .max_challenges = 3,
+                                   .challenge_window_s = 60};
+    a = app_new(&o);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(app_login_challenge(a, "198.51.100.7", &ch, &err), 0);
+    assert_int_not_equal(app_login_challenge(a, "198.51.100.7", &ch, &err), 0);
+    assert_string_equal(err.code, "challenge_rate_limited");
+    assert_int_equal(app_login_challenge(a, "198.51.100.8", &ch, &err), 0);
+    fake_now += 61 * US;
+    assert_int_equal(app_login_challenge(a, "198.51.100.7", &ch, &err), 0);
+    app_free(a);
+}
+
+static void
+api_tokens_authenticate_systems_until_revoked_or_expired(void **state)
+{
+    struct app *a = *state;
+    struct app_actor who = {.kind = APP_ACTOR_PARTICULAR, .rfc = PERSON}, sys;
+    struct app_token t, t2, *list = NULL;
+    struct error err = {0};
+    uint32_t scopes = 0;
+    size_t n = 0;
+
+    /* Only an administrator (or the command line) issues tokens. */
+    assert_int_equal(app_scopes_parse("notify,read", &scopes, &err), 0);
+    assert_int_equal(scopes, APP_SCOPE_NOTIFY | APP_SCOPE_READ);
+    assert_int_not_equal(app_scopes_parse("notify,notify", &scopes, &err), 0);
+    assert_int_not_equal(app_scopes_parse("root", &scopes, &err), 0);
+    assert_int_not_equal(app_token_issue(a, &who, "emisión", APP_SCOPE_NOTIFY, 1, NULL, &t, &err),
+                         0);
+    assert_string_equal(err.code, "forbidden");
+    who = (struct app_actor){.kind = APP_ACTOR_STAFF, .id = 1, .roles = APP_ROLE_ADMINISTRATOR};
+    assert_int_not_equal(app_token_issue(a, &who, "", APP_SCOPE_NOTIFY, 1, NULL, &t, &err), 0);
+    assert_string_equal(err.code, "token_invalid");
+
+    assert_int_equal(
+        app_token_issue(a, &who, "emisión", APP_SCOPE_NOTIFY | APP_SCOPE_READ, 2, "req", &t, &err),
+        0);
+    assert_int_equal(strlen(t.token), APP_API_TOKEN_LEN);
+    assert_memory_equal(t.token, "bzt_", 4);
+    assert_int_equal(t.expires_at, fake_now + 2 * 86400 * US);
+    assert_int_equal(app_token_check(a, t.token, &sys, &err), APP_TOKEN_OK);
+    assert_int_equal(sys.kind, APP_ACTOR_SYSTEM);
+    assert_int_equal(sys.id, t.id);
+    assert_int_equal(sys.scopes, APP_SCOPE_NOTIFY | APP_SCOPE_READ);
+    assert_string_equal(sys.name, "emisión");
+
+    /* A changed character, a cut token: not a system. */
+    {
+        char changed[APP_API_TOKEN_LEN + 1];
+
+        memcpy(changed, t.token, sizeof(changed));
+        changed[10] = changed[10] == 'A' ? 'B' : 'A';
+        assert_int_equal(app_token_check(a, changed, &sys, &err), APP_TOKEN_ABSENT);
+        changed[10] = '+';
+        assert_int_equal(app_token_check(a, changed, &sys, &err), APP_TOKEN_ABSENT);
+    }
+    assert_int_equal(app_token_check(a, "bzt_", &sys, &err), APP_TOKEN_ABSENT);
+
+    assert_int_equal(
+        app_token_issue(a, NULL, "documentos", APP_SCOPE_DOCUMENTS, 0, NULL, &t2, &err), 0);
+    assert_int_equal(app_token_revoke(a, &who, t2.id, "req", &err), 0);
+    assert_int_equal(app_token_check(a, t2.token, &sys, &err), APP_TOKEN_ABSENT);
+    assert_int_not_equal(app_token_revoke(a, &who, t2.id, "req", &err), 0);
+    assert_string_equal(err.code, "token_not_found");
+
+    assert_int_equal(app_token_list(a, NULL, &list, &n, &err), 0);
+    assert_true(n >= 2);
+    assert_true(list[n - 1].revoked_at != 0);
+    assert_string_equal(list[n - 1].token, "");
+    free(list);
+
+    /* Two days later the first has expired. */
+    fake_now += 2 * 86400 * US - 1;
+    assert_int_equal(app_token_check(a, t.token, &sys, &err), APP_TOKEN_OK);
+    fake_now += 1;
+    assert_int_equal(app_token_check(a, t.token, &sys, &err), APP_TOKEN_ABSENT);
+}
+
 int
 main(void)
 {
@@ -681,6 +839,11 @@ main(void)
         cmocka_unit_test(failures_per_address_are_limited),
         cmocka_unit_test_setup_teardown(readiness_asks_the_store, setup, teardown),
         cmocka_unit_test(the_limiter_forgets_the_oldest_key_when_full),
+        cmocka_unit_test_setup_teardown(
+            an_official_logs_in_as_staff_only_while_registered_and_active, setup, teardown),
+        cmocka_unit_test(challenges_per_address_are_limited),
+        cmocka_unit_test_setup_teardown(api_tokens_authenticate_systems_until_revoked_or_expired,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
