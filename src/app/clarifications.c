@@ -1,6 +1,8 @@
 /* clarifications.c - requests for guidance or clarification (clarifications.h). */
 #include "app/clarifications.h"
 
+#include "app/audit.h"
+
 #include "app/mailbox.h"
 #include "base/log.h"
 #include "core/mem.h"
@@ -233,8 +235,8 @@ list_unit_tx(struct store_tx *tx, void *arg, struct error *err)
         char subject[48];
 
         snprintf(subject, sizeof(subject), "clarification:%" PRId64, c->items[i].id);
-        rc = app__audit_read(tx, c->who, "clarification.read", subject, c->items[i].rfc,
-                             c->request_id, c->now, err);
+        rc = app_audit_record(tx, c->who, "clarification.read", subject, c->items[i].rfc, c->now,
+                              c->request_id, err);
     }
     return rc;
 }
@@ -313,8 +315,8 @@ answer_tx(struct store_tx *tx, void *arg, struct error *err)
     if (rc != STORE_OK)
         return rc;
     snprintf(subject, sizeof(subject), "clarification:%" PRId64, c->id);
-    rc = app__audit_read(tx, c->who, "clarification.answer", subject, c->out->rfc, c->request_id,
-                         c->now, err);
+    rc = app_audit_record(tx, c->who, "clarification.answer", subject, c->out->rfc, c->now,
+                          c->request_id, err);
     if (rc != STORE_OK)
         return rc;
     c->out->answer = mem_strdup(c->text);

@@ -1,6 +1,8 @@
 /* mailbox.c - the mailbox summary, the record on first use, the 2020 import (mailbox.h). */
 #include "app/mailbox.h"
 
+#include "app/audit.h"
+
 #include "base/log.h"
 #include "core/civil.h"
 #include "core/clock.h"
@@ -77,35 +79,6 @@ from_yyyymmdd(int32_t v)
     return civil_from_ymd(v / 10000, v / 100 % 100, v % 100);
 }
 
-int
-app__audit_read(struct store_tx *tx, const struct app_actor *who, const char *action,
-                const char *subject, const char *rfc, const char *request_id, int64_t now,
-                struct error *err)
-{
-    struct store_audit_event e = {0};
-    char json[128];
-
-    e.at = now;
-    e.actor_kind = who->kind == APP_ACTOR_STAFF    ? STORE_ACTOR_STAFF
-                   : who->kind == APP_ACTOR_SYSTEM ? STORE_ACTOR_API_TOKEN
-                                                   : STORE_ACTOR_PARTICULAR;
-    e.actor_id = who->id;
-    snprintf(e.action, sizeof(e.action), "%s", action);
-    snprintf(e.subject, sizeof(e.subject), "%s", subject);
-    if (rfc != NULL && rfc[0] != '\0')
-        log_rfc_hash(rfc, e.rfc_hash);
-    snprintf(e.request_id, sizeof(e.request_id), "%s", request_id != NULL ? request_id : "");
-    /* ref is a session or token id (never a secret), unit a short key: both plain ASCII. */
-    snprintf(json, sizeof(json), "{\"actor_ref\":\"%.47s\",\"unit\":\"%.31s\"}", who->ref,
-             who->unit);
-    for (char *p = json + 14; *p != '\0'; p++) {
-        if (*p == '\\' || (unsigned char)*p < 0x20)
-            *p = '_';
-    }
-    e.detail_json = json;
-    return store_tx_store(tx)->ops->audit_insert(tx, &e, err);
-}
-
 /* A new particular's record; name may be NULL or empty. */
 static int
 particular_create(struct app *a, struct store_tx *tx, const char *rfc, const char *name,
@@ -160,8 +133,8 @@ summary_tx(struct store_tx *tx, void *arg, struct error *err)
     int rc;
 
     if (c->audit) {
-        rc = app__audit_read(tx, c->who, "mailbox.read", "mailbox", c->rfc, c->request_id, c->now,
-                             err);
+        rc = app_audit_record(tx, c->who, "mailbox.read", "mailbox", c->rfc, c->now, c->request_id,
+                              err);
         if (rc != STORE_OK)
             return rc;
     }

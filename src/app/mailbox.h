@@ -94,15 +94,6 @@ int app_import_2020_apply(struct app *a, const struct app_actor *who,
                           const struct app_import_row *rows, size_t n, FILE *progress,
                           struct app_import_result *res, struct error *err);
 
-/*
- * Record, in tx, that who read what of the particular of rfc (Lineamientos 10).
- * FIXME(audit.h): a local recorder until the shared audit use case (app/audit.h) exists;
- * switch the calls to it then.
- */
-int app__audit_read(struct store_tx *tx, const struct app_actor *who, const char *action,
-                    const char *subject, const char *rfc, const char *request_id, int64_t now,
-                    struct error *err);
-
 /* The date in Centro time of instant now (microseconds), as a day number. */
 int32_t app__date_centro(const struct app *a, int64_t now);
 
