@@ -1,17 +1,16 @@
-"""Contact means end to end (Lineamientos 5.1, 5.2): a new user logs in with a test e.firma,
-registers an e-mail and a mobile, reads the e-mail that a real SMTP server (aiosmtpd) put in a
-Maildir, follows its link to /confirmar and presses the button, reads the SMS that Kannel's
-fake SMS centre received, types its code, and gets the receipts of registration and
-validation, whose bundles pass `buzon verify`.
-
-GET /api/v1/receipts/{folio} is not served yet, so the bundles are read from the store by
-tests/http/receipt_bundle.c (evidence_ledger_bundle, what that route will return).
+"""Enabling a mailbox end to end (Lineamientos 5.1-5.3), as a new user does it: log in with a
+test e.firma, register an e-mail and a mobile, read the e-mail that a real SMTP server
+(aiosmtpd) put in a Maildir, follow its link to /confirmar and press the button, read the SMS
+that Kannel's fake SMS centre received, type its code, read and sign the terms and conditions
+with the e.firma, and see the mailbox enabled. Every receipt (registration, validation, terms)
+is fetched from GET /api/v1/receipts/{folio} and passes `buzon verify`.
 
 With PostgreSQL (BUZON_TEST_PG_URL, from scripts/services.sh), a `buzon worker` joins the
 server on the same database and both drain the outbox while registrations pour in: every
 message must arrive exactly once (counted in the Maildir and the phone's log).
 """
 import email
+import hashlib
 import email.policy
 import datetime
 import json
@@ -29,7 +28,6 @@ sys.path.insert(0, os.environ["DELIVER_LIB_DIR"])
 from deliverlib import free_port, python_with, received, start_kannel, wait_port  # noqa: E402
 from httptest import BIN, Server, check, finish  # noqa: E402
 
-BUNDLE = os.environ["RECEIPT_BUNDLE_BIN"]
 PG = os.environ.get("BUZON_TEST_PG_URL", "")
 RFC = "PELM800101AB1"
 work = tempfile.TemporaryDirectory()
@@ -155,20 +153,18 @@ def text_of(msg):
 
 
 def verify_receipt(folio, label):
-    data_dir = os.path.join(server.tmp.name, "var")
-    url = STORE_URL or "sqlite:buzon.db"
-    p = subprocess.run([BUNDLE, url, data_dir, ENV["BUZON_EVIDENCE_SEAL_CERT"],
-                        ENV["BUZON_EVIDENCE_SEAL_KEY"], PW, folio], capture_output=True)
-    if p.returncode != 0:
-        check(label, False, p.stderr.decode())
+    """The bundle as the particular downloads it, checked offline by `buzon verify`."""
+    st, bundle = call("GET", "/api/v1/receipts/" + folio)
+    if st != 200:
+        check(label, False, f"{st} {bundle}")
         return {}
     path = os.path.join(W, folio + ".json")
-    with open(path, "wb") as f:
-        f.write(p.stdout)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(bundle, f, ensure_ascii=False)
     v = subprocess.run([BIN, "verify", "--trust", os.path.join(CA, "trust", "test"), path],
                        capture_output=True)
     check(label, v.returncode == 0, v.stdout.decode() + v.stderr.decode())
-    return json.loads(p.stdout)
+    return bundle
 
 
 worker = None
@@ -240,6 +236,31 @@ try:
           "persona@ejemplo.mx" in json.dumps(b) and "+525512345678" in json.dumps(b), str(b))
     if m:
         verify_receipt(validation["folio"], "the validation receipt passes buzon verify")
+
+    # 5.3: the terms are shown in full, signed with the e.firma, and the mailbox is enabled.
+    st, terms = call("GET", "/api/v1/terms", auth=False)
+    check("the terms come whole, with their SHA-256",
+          st == 200 and len(terms.get("text", "")) > 1000
+          and hashlib.sha256(terms["text"].encode()).hexdigest() == terms["sha256"], str(st))
+    instant = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    canonical = f"||buzon-terminos|1|{terms['version']}|{terms['sha256']}|{RFC}|{instant}||"
+    sig = buzon("efirma", "sign", "--cer", os.path.join(W, "person.cer"), "--key",
+                os.path.join(W, "person.key"), "--password-file", PW,
+                data=canonical.encode()).strip()
+    st, signed = call("POST", "/api/v1/mailbox/terms",
+                      {"version": terms["version"], "sha256": terms["sha256"], "instant": instant,
+                       "certificate": CERT, "signature": sig})
+    check("signing the terms enables the mailbox, with a receipt",
+          st == 201 and signed.get("mailbox_state") == "enabled"
+          and signed["receipt"]["kind"] == "firma_terminos", f"{st} {signed}")
+    st, summary = call("GET", "/api/v1/mailbox")
+    check("the summary says enabled, two contacts confirmed, terms signed",
+          st == 200 and summary["state"] == "enabled" and summary["contacts"]["confirmed"] == 2
+          and summary["terms"]["signed_at"], f"{st} {summary}")
+    if st == 200 and signed.get("receipt"):
+        b = verify_receipt(signed["receipt"]["folio"], "the terms receipt passes buzon verify")
+        check("the terms receipt covers the text's SHA-256", terms["sha256"] in json.dumps(b),
+              str(b)[:400])
 
     st, text = call("GET", "/metrics", auth=False)
     check("/metrics shows the outbox depth and the worker lag",
