@@ -24,7 +24,7 @@ PW = os.path.join(W, "pw.txt")
 with open(PW, "w") as f:
     f.write("Contraseña de prueba\n")
 CA = os.path.join(W, "ca")
-PERSON, OTHER = "PELM800101AB1", "GOMA750505XY2"
+PERSON, OTHER, HANDLER = "PELM800101AB1", "GOMA750505XY2", "HARH700101AB3"
 
 
 def buzon(*args, data=None, ok=True):
@@ -55,6 +55,7 @@ buzon("efirma", "test-ca", CA)
 certs = {
     "person": issue("person", PERSON, "--curp", "PELM800101MDFXPR09"),
     "other": issue("other", OTHER, "--curp", "GOMA750505HDFXMN01"),
+    "handler": issue("handler", HANDLER, "--curp", "HARH700101HDFXND03"),
 }
 issue("seal", "IMS421231I45", "--kind", "csd", "--name", "INSTITUTO MEXICANO DEL SEGURO SOCIAL")
 SEAL = {"cert": os.path.join(W, "seal.cer"), "key": os.path.join(W, "seal.key")}
@@ -86,13 +87,15 @@ def call(method, path, body=None, token=None):
     return resp.status, (json.loads(raw) if raw else {})
 
 
-def login(cert, rfc):
+def login(cert, rfc, as_staff=False):
     st, ch = call("POST", "/api/v1/auth/challenge")
     instant = now_utc()
     canonical = f"||buzon-login|1|{ch['nonce']}|{rfc}|{instant}||"
-    st, sess = call("POST", "/api/v1/auth/login", {
-        "certificate": certs[cert], "signature": sign(cert, canonical), "rfc": rfc,
-        "instant": instant, "nonce": ch["nonce"]})
+    body = {"certificate": certs[cert], "signature": sign(cert, canonical), "rfc": rfc,
+            "instant": instant, "nonce": ch["nonce"]}
+    if as_staff:
+        body["as"] = "staff"
+    st, sess = call("POST", "/api/v1/auth/login", body)
     assert st == 200, sess
     return sess["token"]
 
@@ -152,6 +155,31 @@ try:
           and doc["clarifications"][0]["topic"] == "contacts", f"{st} {doc}")
     st, doc = call("POST", "/api/v1/clarifications/1/answer", {"text": "Sí"}, token=token)
     check("a particular cannot answer (403)", st == 403, f"{st} {doc}")
+
+    # An official with the handler role of the central unit sees the request and answers it.
+    buzon("staff", "add", "--rfc", HANDLER, "--name", "Héctor Atiende", "--roles", "handler",
+          "--unit", "00", "--data-dir", DATA)
+    staff = login("handler", HANDLER, as_staff=True)
+    st, doc = call("GET", "/api/v1/clarifications", token=staff)
+    mine = [c for c in doc.get("clarifications", []) if c["rfc"] == PERSON]
+    check("a handler lists the requests of their unit", st == 200 and len(mine) == 1, f"{st} {doc}")
+    clar_id = mine[0]["id"] if mine else 0
+    st, doc = call("POST", f"/api/v1/clarifications/{clar_id}/answer",
+                   {"text": "Registre de nuevo sus medios de contacto."}, token=staff)
+    check("the handler answers it", st == 200 and doc["clarification"]["answer"]
+          == "Registre de nuevo sus medios de contacto.", f"{st} {doc}")
+    st, doc = call("POST", f"/api/v1/clarifications/{clar_id}/answer", {"text": "Otra vez"},
+                   token=staff)
+    check("a request is answered once (clarification_already_answered)",
+          st == 409 and doc.get("code") == "clarification_already_answered", f"{st} {doc}")
+    st, doc = call("GET", "/api/v1/clarifications", token=token)
+    check("the particular reads the answer",
+          st == 200 and doc["clarifications"][0]["answer"] is not None, f"{st} {doc}")
+    st, doc = call("GET", "/api/v1/mailbox/audit", token=token)
+    actions = [e.get("action") for e in doc.get("events", doc.get("items", []))]
+    check("the particular sees in its audit log that an official read and answered its request",
+          st == 200 and "clarification.read" in actions and "clarification.answer" in actions,
+          f"{st} {doc}")
 
     st, terms = call("GET", "/api/v1/terms")
     check("the terms are public, in full, with their hash and canonical template",
