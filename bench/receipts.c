@@ -4,7 +4,7 @@
  *
  * The raw rate is OpenSSL signing a SHA-256 digest with the same RSA-2048 key, one thread, in
  * the same run: it is the ceiling for sealing, which also builds the cadena, hashes it, and
- * appends it to the log. Target: sealing at 80% of the raw rate or more (issue "Evidence").
+ * appends it to the log. Target: sealing at 80% of the raw rate or more.
  *
  * Usage: bench_receipts [SECONDS_PER_PHASE] [LOG_LEAVES]   (defaults 3 and 1000000)
  * Build it without sanitizers for meaningful figures: meson setup build && ninja -C build.

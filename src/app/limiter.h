@@ -1,6 +1,6 @@
 /*
  * limiter.h - a sliding window of failures per key, to slow down guessing
- * (issue 7: failed logins are limited per RFC and per client address).
+ * (failed logins are limited per RFC and per client address).
  *
  * A key is refused once it has max failures within the last window
  * microseconds; old failures leave the window by themselves. The table is in

@@ -350,7 +350,7 @@ limiter_keys(const struct app_login_request *rq, char *by_rfc, char *by_peer, si
     snprintf(by_peer, cap, "peer:%s", rq->peer != NULL ? rq->peer : "");
 }
 
-/* Failed logins per RFC and per address (issue 7 item 2): refuse before any work. */
+/* Failed logins per RFC and per address: refuse before any work. */
 static int
 check_rate(struct app *a, const char *by_rfc, const char *by_peer, int64_t now, struct error *err)
 {

@@ -1,6 +1,6 @@
 /*
  * login.h - logging in with e.firma by challenge and response, and the sessions
- * that follow (design.md section 8; issue 7 item 2; docs/authentication.md).
+ * that follow (design.md section 8; docs/authentication.md).
  *
  *  1. app_login_challenge hands out a single-use nonce that lives policy.challenge_ttl_s.
  *     Only its SHA-256 is stored. Each client address gets at most policy.max_challenges

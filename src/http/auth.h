@@ -34,7 +34,7 @@ enum http_principal_kind {
     HTTP_PRINCIPAL_SYSTEM = 4,
 };
 
-/* Roles of an official (issue 7 item 3): bits, an official may hold several. */
+/* Roles of an official: bits, an official may hold several. */
 enum http_role {
     HTTP_ROLE_ISSUER = 1 << 0,        /* issues notifications */
     HTTP_ROLE_HANDLER = 1 << 1,       /* handles filings */

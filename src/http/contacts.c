@@ -1,5 +1,5 @@
 /*
- * contacts.c - contact means and their validation (api7 "Contact means"; docs/delivery.md):
+ * contacts.c - contact means and their validation (docs/openapi.yaml; docs/delivery.md):
  * /api/v1/mailbox/contacts, /api/v1/contacts/confirm-link and the page /confirmar that the
  * validation e-mail links to. The decisions are in app/contacts.h; this file only carries
  * them.

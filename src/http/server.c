@@ -188,7 +188,7 @@ refuse_early(struct http_server *srv, struct MHD_Connection *conn, struct conn_r
 
 /*
  * FIXME: a body is held in memory whole (bounded by its route's limit). Attachments of filings
- * (multipart, tens of megabytes, issue 7's upload limit) need streaming to the blob store
+ * (multipart, tens of megabytes, the upload limit) need streaming to the blob store
  * instead, or each upload in flight costs its full size in RAM.
  *
  * Append an uploaded piece, enforcing the body and time limits. libmicrohttpd

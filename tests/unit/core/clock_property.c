@@ -1,6 +1,6 @@
 /*
  * Property tests of the legal clock over many random instants and every Mexican zone: the
- * invariants of issue "Legal clock" that must hold whatever the input.
+ * invariants of the legal clock (rules R1-R32) that must hold whatever the input.
  *
  * - a deemed notification is on a business day at 09:30:00 Centro (R22, A8);
  * - the notification instant is never after the deemed one (R24);
