@@ -108,7 +108,7 @@ static int
 file_tx(struct store_tx *tx, void *arg, struct error *err)
 {
     struct file_ctx *c = arg;
-    int rc = app_particular_ensure(c->a, tx, c->rfc, c->now, &c->p, err);
+    int rc = app_particular_ensure(c->a, tx, c->rfc, NULL, c->now, &c->p, err);
 
     if (rc != STORE_OK)
         return rc;

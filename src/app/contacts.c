@@ -357,7 +357,7 @@ register_fn(struct store_tx *tx, void *arg, struct error *err)
     struct register_job *j = arg;
     const struct store_ops *ops = store_tx_store(tx)->ops;
     size_t cancelled = 0;
-    int rc = app_particular_ensure(j->a, tx, j->rfc, j->now, &j->p, err);
+    int rc = app_particular_ensure(j->a, tx, j->rfc, NULL, j->now, &j->p, err);
 
     if (rc == STORE_OK && j->regpat[0] != '\0')
         rc = ensure_regpat(tx, &j->p, j->regpat, j->now, err);

@@ -3,6 +3,7 @@
 
 #include "app/efirma.h"
 #include "app/limiter.h"
+#include "app/mailbox.h"
 #include "app/secret.h"
 #include "base/log.h"
 #include "core/mem.h"
@@ -301,10 +302,10 @@ open_session_tx(struct store_tx *tx, void *arg, struct error *err)
         snprintf(c->out->name, sizeof(c->out->name), "%s", st.name);
         s.subject_kind = STORE_SUBJECT_STAFF;
     } else {
-        rc = ops->particular_get_by_rfc(tx, c->rq->rfc, &p, err);
-        if (rc == STORE_NOT_FOUND)
-            p.id = 0; /* not registered yet: enabling the mailbox creates the record */
-        else if (rc != STORE_OK)
+        /* Every particular has a mailbox (Lineamientos 4.1): the first login creates its record,
+         * named as the certificate names its holder. */
+        rc = app_particular_ensure(c->a, tx, c->rq->rfc, c->info->name, c->now, &p, err);
+        if (rc != STORE_OK)
             return rc;
         c->out->kind = APP_ACTOR_PARTICULAR;
         c->out->subject_id = p.id;

@@ -79,6 +79,25 @@ from_yyyymmdd(int32_t v)
     return civil_from_ymd(v / 10000, v / 100 % 100, v % 100);
 }
 
+/* Drop a UTF-8 sequence cut short at the end of s (a name truncated to its field). */
+static void
+utf8_trim_partial(char *s)
+{
+    size_t n = strlen(s), start = n, need;
+
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    start--;
+    need = ((unsigned char)s[start] & 0xE0) == 0xC0   ? 2
+           : ((unsigned char)s[start] & 0xF0) == 0xE0 ? 3
+           : ((unsigned char)s[start] & 0xF8) == 0xF0 ? 4
+                                                      : 1;
+    if (n - start < need)
+        s[start] = '\0';
+}
+
 /* A new particular's record; name may be NULL or empty. */
 static int
 particular_create(struct app *a, struct store_tx *tx, const char *rfc, const char *name,
@@ -89,9 +108,11 @@ particular_create(struct app *a, struct store_tx *tx, const char *rfc, const cha
     error_clear(err);
     memset(out, 0, sizeof(*out));
     snprintf(out->rfc, sizeof(out->rfc), "%s", rfc);
-    /* FIXME(name): the schema requires a name (1..254 characters) and the name on the
-     * certificate is not kept at login, so the RFC stands in for it until it is known. */
+    /* The schema requires a name (1..254 characters). Logging in creates the record with the
+     * certificate's name; a record made first by staff or an import without one carries the
+     * RFC until its holder logs in. */
     snprintf(out->name, sizeof(out->name), "%s", name != NULL && name[0] != '\0' ? name : rfc);
+    utf8_trim_partial(out->name);
     out->kind = strlen(rfc) == 12 ? STORE_PERSON_LEGAL : STORE_PERSON_NATURAL;
     snprintf(out->legal_zone, sizeof(out->legal_zone), ZONE_DEFAULT);
     out->mailbox_state = STORE_MAILBOX_NOT_ENABLED;
@@ -101,14 +122,14 @@ particular_create(struct app *a, struct store_tx *tx, const char *rfc, const cha
 }
 
 int
-app_particular_ensure(struct app *a, struct store_tx *tx, const char *rfc, int64_t now,
-                      struct store_particular *out, struct error *err)
+app_particular_ensure(struct app *a, struct store_tx *tx, const char *rfc, const char *name,
+                      int64_t now, struct store_particular *out, struct error *err)
 {
     int rc = store_tx_store(tx)->ops->particular_get_by_rfc(tx, rfc, out, err);
 
     if (rc != STORE_NOT_FOUND)
         return rc;
-    return particular_create(a, tx, rfc, NULL, now, out, err);
+    return particular_create(a, tx, rfc, name, now, out, err);
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -53,11 +53,12 @@ int app_mailbox_summary(struct app *a, const struct app_actor *who, const char *
 
 /*
  * The particular of rfc (in) inside tx, created when absent (kind from the RFC's length, zone
- * America/Mexico_City, the enable deadline of the first transitory article) at now. Fills
- * *out. Returns a store status with err.
+ * America/Mexico_City, the enable deadline of the first transitory article, name (in, may be
+ * NULL) as its e.firma certificate gives it) at now. Fills *out. Returns a store status with
+ * err.
  */
-int app_particular_ensure(struct app *a, struct store_tx *tx, const char *rfc, int64_t now,
-                          struct store_particular *out, struct error *err);
+int app_particular_ensure(struct app *a, struct store_tx *tx, const char *rfc, const char *name,
+                          int64_t now, struct store_particular *out, struct error *err);
 
 /* One row of the 2020 import: the RFC as validated, the original enabling date, a name. */
 struct app_import_row {

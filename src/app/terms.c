@@ -136,7 +136,7 @@ sign_tx(struct store_tx *tx, void *arg, struct error *err)
     struct sign_ctx *c = arg;
     const struct store_ops *ops = store_tx_store(tx)->ops;
     struct store_terms t = {0};
-    int rc = app_particular_ensure(c->a, tx, c->rfc, c->now, &c->p, err);
+    int rc = app_particular_ensure(c->a, tx, c->rfc, NULL, c->now, &c->p, err);
 
     if (rc != STORE_OK)
         return rc;

@@ -177,6 +177,10 @@ try:
     check("the company's login records its representative's RFC and CURP",
           any(e["representative_rfc"] == PERSON and e["representative_curp"] == "PELM800101MDFXPR09"
               for e in logins), str(logins))
+    names = dict(db.execute("SELECT rfc, name FROM particulars").fetchall())
+    check("the first login gives each particular its mailbox, named as its e.firma names it",
+          names.get(PERSON) == "PERSONA DE PRUEBA" and names.get(COMPANY) == "PERSONA DE PRUEBA"
+          and OTHER not in names, str(names))
     hashes = [h.hex() for (h,) in db.execute("SELECT token_hash FROM sessions")]
     raw = b"".join(r[0] for r in db.execute("SELECT token_hash FROM sessions"))
     check("sessions keep the token's hash, never the token",

@@ -272,7 +272,7 @@ set_tx(struct store_tx *tx, void *arg, struct error *err)
 {
     struct set_ctx *c = arg;
     struct store_particular p;
-    int rc = app_particular_ensure(c->a, tx, c->rfc, fake_now, &p, err);
+    int rc = app_particular_ensure(c->a, tx, c->rfc, NULL, fake_now, &p, err);
 
     c->id = p.id;
     if (rc != STORE_OK)
