@@ -16,7 +16,10 @@ def c_bytes(text):
     data = text.encode("utf-8") + b"\0"
     rows = []
     for i in range(0, len(data), 16):
-        rows.append("    " + ", ".join(str(b) for b in data[i:i + 16]) + ",")
+        # Bytes above 127 (UTF-8 in comments) as character constants: an int above CHAR_MAX
+        # would not fit a plain char where char is signed (GCC's -Woverflow).
+        rows.append("    " + ", ".join(str(b) if b < 128 else f"'\\x{b:02x}'"
+                                       for b in data[i:i + 16]) + ",")
     return "\n".join(rows)
 
 
