@@ -23,15 +23,34 @@ if [[ -x scripts/services.sh ]]; then
     [[ -f "$build/services.env" ]] && source "$build/services.env"
 fi
 
+# The build `make run` does (GCC, release) must stay warning-free too: clang and GCC warn
+# about different things, and -Werror makes either one a broken first command.
+gcc_build=1
+if command -v gcc >/dev/null; then
+    [[ -f "$build-gcc/build.ninja" ]] ||
+        CC=gcc meson setup "$build-gcc" --buildtype=release >/tmp/buzon-setup-gcc.log 2>&1
+    if ninja -C "$build-gcc" >/tmp/buzon-gcc.log 2>&1; then
+        echo "release build with GCC: ok"
+    else
+        grep -E 'error|warning' /tmp/buzon-gcc.log | head -20
+        echo "release build with GCC: FAILED"
+        gcc_build=0
+    fi
+fi
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 meson test -C "$build" --print-errorlogs --num-processes 2 ${MESON_TEST_ARGS:-}
 status=$?
 
 # Count from Meson's own record of the run.
-python3 - "$build/meson-logs/testlog.json" <<'PY'
+python3 - "$build/meson-logs/testlog.json" "$gcc_build" <<'PY'
 import json, sys
 passed = failed = skipped = 0
+if sys.argv[2] == "1":
+    passed += 1
+else:
+    failed += 1
 try:
     for line in open(sys.argv[1]):
         r = json.loads(line).get("result")
@@ -45,4 +64,5 @@ except OSError:
     failed = 1
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 PY
+[[ $gcc_build -eq 1 ]] || status=1
 exit $status
