@@ -409,8 +409,8 @@ app_contacts_register(struct app *a, const struct app_actor *who,
                       struct error *err)
 {
     struct app_target target = {who->rfc, NULL};
-    struct register_job j = {.a = a, .rfc = who->rfc, .regpat = "", .now = app_now(a),
-                             .signer = who->cert_number};
+    struct register_job j = {
+        .a = a, .rfc = who->rfc, .regpat = "", .now = app_now(a), .signer = who->cert_number};
     char regpat[12] = "";
     int rc;
 

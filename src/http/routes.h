@@ -30,6 +30,9 @@ extern const struct http_route http_terms_routes[];
 extern const struct http_route http_clarifications_routes[];
 /* /api/v1/mailbox/contacts, /api/v1/contacts/confirm-link, /confirmar (contacts.c). */
 extern const struct http_route http_contacts_routes[];
+/* /: what this server is, until the portal is served (home.c). */
+extern const struct http_route http_home_routes[];
+
 /* /api/v1/admin: officials and API tokens (admin.c). */
 extern const struct http_route http_admin_routes[];
 
