@@ -462,11 +462,11 @@ session_out(const struct app *a, const uint8_t token_hash[SHA256_LEN],
 {
     session_id_of(token_hash, out->session_id);
     out->subject_id = s->subject_id;
-    snprintf(out->rfc, sizeof(out->rfc), "%s", s->rfc);
-    snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s", s->representative_rfc);
-    snprintf(out->representative_curp, sizeof(out->representative_curp), "%s",
-             s->representative_curp);
-    snprintf(out->cert_number, sizeof(out->cert_number), "%s", s->cert_number);
+    /* At every request: plain copies, no format to parse. */
+    mem_strcopy(out->rfc, sizeof(out->rfc), s->rfc);
+    mem_strcopy(out->representative_rfc, sizeof(out->representative_rfc), s->representative_rfc);
+    mem_strcopy(out->representative_curp, sizeof(out->representative_curp), s->representative_curp);
+    mem_strcopy(out->cert_number, sizeof(out->cert_number), s->cert_number);
     out->created_at = s->created_at;
     out->expires_at = s->expires_at;
     out->max_expires_at = s->created_at + a->policy.session_max_s * US;
