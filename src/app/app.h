@@ -13,7 +13,8 @@
  * Ownership: app_new copies the options' scalars and strings and keeps the store,
  * trust and ledger pointers, which the caller owns and must keep until app_free. Thread-safety:
  * an app may be shared by all server threads (the store and trust store are
- * thread-safe, the limiter and the session cache lock themselves); the now function must be thread-safe.
+ * thread-safe, the limiter and the session cache lock themselves); the now function must be
+ * thread-safe.
  */
 #ifndef BUZON_APP_APP_H
 #define BUZON_APP_APP_H

@@ -502,7 +502,8 @@ app_session_check(struct app *a, const char *token, struct app_session *out, str
     c.token_hash = token_hash;
 
     /* A particular's session read from the store within auth.session_cache_ms answers from
-     * memory while it needs no write; ended on another node, it ends here that much later. */
+     * memory while it needs no write; ended on another node, it ends here at most that much
+     * later. */
     if (app_session_cache_get(a->sessions, token_hash, c.now, &c.s, &epoch) &&
         answerable_from_memory(a, &c.s, c.now)) {
         out->kind = APP_ACTOR_PARTICULAR;
