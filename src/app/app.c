@@ -2,6 +2,7 @@
 #include "app/app.h"
 
 #include "app/limiter.h"
+#include "app/session_cache.h"
 #include "app/terms.h"
 #include "core/civil.h"
 #include "core/clock_policy.h"
@@ -46,6 +47,7 @@ app_new(const struct app_options *opts)
     a->now = opts->now != NULL ? opts->now : app_system_now;
     a->now_arg = opts->now_arg;
     a->limiter = app_limiter_new();
+    a->sessions = app_session_cache_new(a->policy.session_cache_ms * 1000);
     a->ledger = opts->ledger;
     a->centro = opts->centro;
 
@@ -85,6 +87,7 @@ app_free(struct app *a)
     if (a == NULL)
         return;
     app_limiter_free(a->limiter);
+    app_session_cache_free(a->sessions);
     free((char *)a->contacts.public_url);
     free(a);
 }

@@ -1,7 +1,7 @@
 /*
  * app.h - the application context every use case receives: the store, the
  * e.firma trust store, the policy taken from the configuration, the clock, and
- * the in-memory state of one node (the login rate limiter).
+ * the in-memory state of one node (the login rate limiter, the sessions checked lately).
  *
  * Use cases live in src/app/ (design.md section 3): they decide what a caller
  * may do and own their transactions; http and cli only carry requests in and
@@ -13,7 +13,8 @@
  * Ownership: app_new copies the options' scalars and strings and keeps the store,
  * trust and ledger pointers, which the caller owns and must keep until app_free. Thread-safety:
  * an app may be shared by all server threads (the store and trust store are
- * thread-safe, the limiter locks itself); the now function must be thread-safe.
+ * thread-safe, the limiter and the session cache lock themselves); the now function must be
+ * thread-safe.
  */
 #ifndef BUZON_APP_APP_H
 #define BUZON_APP_APP_H
@@ -26,6 +27,7 @@
 struct store;
 struct crypto_trust;
 struct app_limiter;
+struct app_session_cache;
 struct evidence_ledger;
 struct tz_zone;
 
@@ -42,6 +44,7 @@ struct app_policy {
     unsigned max_challenges;    /* login challenges issued per address ... */
     int64_t challenge_window_s; /* ... in this sliding window */
     int64_t api_token_days;     /* life of an API token when none is asked for */
+    int64_t session_cache_ms;   /* a checked particular's session answers from memory; 0: never */
 };
 
 /* The terms and conditions offered for signature (terms.h). */
@@ -95,6 +98,7 @@ struct app {
     app_now_fn now;
     void *now_arg;
     struct app_limiter *limiter;
+    struct app_session_cache *sessions; /* NULL: policy.session_cache_ms is 0 */
     int32_t transitional_end;
     struct app_terms terms;
     char clarification_unit[32];

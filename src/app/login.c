@@ -5,6 +5,7 @@
 #include "app/limiter.h"
 #include "app/mailbox.h"
 #include "app/secret.h"
+#include "app/session_cache.h"
 #include "base/log.h"
 #include "core/mem.h"
 #include "core/sha256.h"
@@ -455,6 +456,35 @@ extend_tx(struct store_tx *tx, void *arg, struct error *err)
     return ops->session_insert(tx, &c->s, err);
 }
 
+/* The answer for a session row s (in) of token_hash: its identity and expiries into out. */
+static void
+session_out(const struct app *a, const uint8_t token_hash[SHA256_LEN],
+            const struct store_session *s, struct app_session *out)
+{
+    session_id_of(token_hash, out->session_id);
+    out->subject_id = s->subject_id;
+    /* At every request: plain copies, no format to parse. */
+    mem_strcopy(out->rfc, sizeof(out->rfc), s->rfc);
+    mem_strcopy(out->representative_rfc, sizeof(out->representative_rfc), s->representative_rfc);
+    mem_strcopy(out->representative_curp, sizeof(out->representative_curp), s->representative_curp);
+    mem_strcopy(out->cert_number, sizeof(out->cert_number), s->cert_number);
+    out->created_at = s->created_at;
+    out->expires_at = s->expires_at;
+    out->max_expires_at = s->created_at + a->policy.session_max_s * US;
+}
+
+/* Whether a particular's session s (in), checked lately, may be answered from memory at now:
+ * neither expiry has come and no extension of the idle expiry is due yet. */
+static bool
+answerable_from_memory(const struct app *a, const struct store_session *s, int64_t now)
+{
+    int64_t idle_us = a->policy.session_idle_s * US;
+
+    return s->subject_kind == STORE_SUBJECT_PARTICULAR && now < s->expires_at &&
+           now < s->created_at + a->policy.session_max_s * US &&
+           s->expires_at - now >= idle_us - idle_us / 10;
+}
+
 enum app_session_result
 app_session_check(struct app *a, const char *token, struct app_session *out, struct error *err)
 {
@@ -463,6 +493,7 @@ app_session_check(struct app *a, const char *token, struct app_session *out, str
     uint8_t token_hash[SHA256_LEN];
     struct store_tx *tx = NULL;
     int64_t idle_us = a->policy.session_idle_s * US;
+    uint64_t epoch = 0;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -470,6 +501,16 @@ app_session_check(struct app *a, const char *token, struct app_session *out, str
         return APP_SESSION_ABSENT;
     hash_text(token, token_hash);
     c.token_hash = token_hash;
+
+    /* A particular's session read from the store within auth.session_cache_ms answers from
+     * memory while it needs no write; ended on another node, it ends here at most that much
+     * later. */
+    if (app_session_cache_get(a->sessions, token_hash, c.now, &c.s, &epoch) &&
+        answerable_from_memory(a, &c.s, c.now)) {
+        out->kind = APP_ACTOR_PARTICULAR;
+        session_out(a, token_hash, &c.s, out);
+        return APP_SESSION_OK;
+    }
 
     /* An official's roles, unit and activity are read afresh: a change applies at once. */
     rc = a->store->ops->begin(a->store, STORE_TX_READ, &tx, err);
@@ -510,17 +551,10 @@ app_session_check(struct app *a, const char *token, struct app_session *out, str
             return APP_SESSION_FAILED;
     }
 
-    session_id_of(token_hash, out->session_id);
-    out->subject_id = c.s.subject_id;
-    snprintf(out->rfc, sizeof(out->rfc), "%s", c.s.rfc);
-    snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s",
-             c.s.representative_rfc);
-    snprintf(out->representative_curp, sizeof(out->representative_curp), "%s",
-             c.s.representative_curp);
-    snprintf(out->cert_number, sizeof(out->cert_number), "%s", c.s.cert_number);
-    out->created_at = c.s.created_at;
-    out->expires_at = c.s.expires_at;
-    out->max_expires_at = c.s.created_at + a->policy.session_max_s * US;
+    /* Officials are never kept: their roles and activity are the store's at every request. */
+    if (c.s.subject_kind == STORE_SUBJECT_PARTICULAR)
+        app_session_cache_put(a->sessions, &c.s, c.now, epoch);
+    session_out(a, token_hash, &c.s, out);
     return APP_SESSION_OK;
 
 absent:
@@ -580,6 +614,8 @@ app_logout(struct app *a, const char *token, const char *request_id, struct erro
     hash_text(token, token_hash);
     session_id_of(token_hash, session_id);
     rc = store_run(a->store, STORE_TX_WRITE, logout_tx, &c, err);
+    /* After the row is gone: a check that read it before cannot keep it in memory now. */
+    app_session_cache_drop(a->sessions, token_hash);
     if (rc == STORE_NOT_FOUND) {
         error_clear(err);
         return 0;

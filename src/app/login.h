@@ -15,12 +15,15 @@
  *     and opens a session in one transaction, records an audit event, and returns a random
  *     256-bit token (only its SHA-256 is stored).
  *  4. app_session_check turns a token into the identity of the session, extending its idle
- *     expiry; app_logout ends it.
+ *     expiry; app_logout ends it. A particular's session checked in the store within
+ *     policy.session_cache_ms is answered from this node's memory (app/session_cache.h) while
+ *     no expiry has come and no extension is due; app_logout forgets it at once here, another
+ *     node's logout applies here within that time.
  *
  * An official logs in the same way with as_staff set: the certificate's RFC must be an active
  * official (store staff), and the session then carries the official's roles and unit, read
- * afresh from the store at every check so that a change of roles or a deactivation applies at
- * once.
+ * afresh from the store at every check (never from memory) so that a change of roles or a
+ * deactivation applies at once.
  *
  * Refusals, each with its own stable code (docs/authentication.md has the
  * table):

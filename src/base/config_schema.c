@@ -173,6 +173,10 @@ const struct config_key config_schema[] = {
      "Seconds without requests after which a session ends."},
     {"auth", "session_max_s", CONFIG_INT, "28800", 60, 604800, NULL,
      "Seconds after login at which a session ends, used or not."},
+    {"auth", "session_cache_ms", CONFIG_INT, "1000", 0, 60000, NULL,
+     "Milliseconds a particular's session, once checked in the store, is answered from this "
+     "node's memory; a logout on another node takes effect on this one up to that much later; "
+     "0: every request reads the store."},
     {"auth", "max_failures", CONFIG_INT, "5", 1, 64, NULL,
      "Failed logins allowed per RFC and per client address within failure_window_s."},
     {"auth", "failure_window_s", CONFIG_INT, "900", 1, 86400, NULL,

@@ -83,6 +83,7 @@ cli_app_open(const struct config *cfg, struct store *store, struct crypto_trust 
     o.policy.challenge_ttl_s = config_int(cfg, "auth", "challenge_ttl_s");
     o.policy.session_idle_s = config_int(cfg, "auth", "session_idle_s");
     o.policy.session_max_s = config_int(cfg, "auth", "session_max_s");
+    o.policy.session_cache_ms = config_int(cfg, "auth", "session_cache_ms");
     o.policy.max_failures = (unsigned)config_int(cfg, "auth", "max_failures");
     o.policy.failure_window_s = config_int(cfg, "auth", "failure_window_s");
     o.policy.max_challenges = (unsigned)config_int(cfg, "auth", "max_challenges");

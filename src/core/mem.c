@@ -60,6 +60,16 @@ mem_strndup(const char *s, size_t n)
     return p;
 }
 
+size_t
+mem_strcopy(char *dst, size_t cap, const char *src)
+{
+    size_t len = strnlen(src, cap - 1);
+
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+    return len;
+}
+
 void
 mem_wipe(void *p, size_t len)
 {

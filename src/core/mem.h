@@ -17,6 +17,11 @@ void *mem_realloc(void *ptr, size_t size);
 char *mem_strdup(const char *s);
 char *mem_strndup(const char *s, size_t n);
 
+/* The string src (in) into dst (out, cap > 0 bytes), cut at cap - 1 bytes and always
+ * terminated: what snprintf(dst, cap, "%s", src) writes, without parsing a format (for copies
+ * made at every request). Returns the bytes copied. */
+size_t mem_strcopy(char *dst, size_t cap, const char *src);
+
 /* Overwrite len bytes at p (in-out) with zeros in a way the compiler may not elide. */
 void mem_wipe(void *p, size_t len);
 

@@ -55,6 +55,7 @@ http_login_authenticate(void *arg, const struct http_request *req, struct http_p
     struct app_session s;
     const char *token = request_token(req);
     enum app_session_result rc;
+    size_t n;
 
     if (token == NULL)
         return HTTP_AUTH_ABSENT;
@@ -85,12 +86,14 @@ http_login_authenticate(void *arg, const struct http_request *req, struct http_p
                                                                      : HTTP_PRINCIPAL_PARTICULAR,
                                    .id = s.subject_id,
                                    .roles = s.roles};
-    snprintf(out->rfc, sizeof(out->rfc), "%s", s.rfc);
-    snprintf(out->representative_rfc, sizeof(out->representative_rfc), "%s", s.representative_rfc);
-    snprintf(out->session_id, sizeof(out->session_id), "session:%s", s.session_id);
-    snprintf(out->cert_number, sizeof(out->cert_number), "%s", s.cert_number);
-    snprintf(out->unit, sizeof(out->unit), "%s", s.unit);
-    snprintf(out->name, sizeof(out->name), "%s", s.name);
+    /* At every request: plain copies, no format to parse. */
+    mem_strcopy(out->rfc, sizeof(out->rfc), s.rfc);
+    mem_strcopy(out->representative_rfc, sizeof(out->representative_rfc), s.representative_rfc);
+    n = mem_strcopy(out->session_id, sizeof(out->session_id), "session:");
+    mem_strcopy(out->session_id + n, sizeof(out->session_id) - n, s.session_id);
+    mem_strcopy(out->cert_number, sizeof(out->cert_number), s.cert_number);
+    mem_strcopy(out->unit, sizeof(out->unit), s.unit);
+    mem_strcopy(out->name, sizeof(out->name), s.name);
     return HTTP_AUTH_OK;
 }
 

@@ -13,7 +13,9 @@
 #include "app/app.h"
 #include "app/limiter.h"
 #include "app/login.h"
+#include "app/session_cache.h"
 #include "app/staff.h"
+#include "core/sha256.h"
 #include "crypto/sign.h"
 #include "crypto/testpki.h"
 #include "crypto/trust.h"
@@ -802,6 +804,334 @@ api_tokens_authenticate_systems_until_revoked_or_expired(void **state)
     assert_int_equal(app_token_check(a, t.token, &sys, &err), APP_TOKEN_ABSENT);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Sessions checked from memory (auth.session_cache_ms)                                     */
+
+/* The store seen through a counter of transactions begun, which can also be made to fail:
+ * what is answered while it fails, or without a transaction counted, came from memory. */
+static struct store_ops counting_ops;
+static struct store counting = {&counting_ops};
+static int begins;
+static bool store_down;
+
+static int
+counting_begin(struct store *s, enum store_tx_mode mode, struct store_tx **tx, struct error *err)
+{
+    (void)s;
+    begins++;
+    if (store_down) {
+        error_set(err, "store_unreachable", "la base de datos no responde");
+        return STORE_ERROR;
+    }
+    return store->ops->begin(store, mode, tx, err);
+}
+
+static struct app *
+new_cached_app(int64_t idle_s, int64_t cache_ms)
+{
+    struct app_options o = {.store = &counting, .trust = trust, .now = test_now};
+
+    counting_ops = *store->ops;
+    counting_ops.begin = counting_begin;
+    begins = 0;
+    store_down = false;
+    o.policy = (struct app_policy){.challenge_ttl_s = 120,
+                                   .session_idle_s = idle_s,
+                                   .session_max_s = 8 * 3600,
+                                   .max_failures = APP_LIMITER_MAX_HITS,
+                                   .failure_window_s = 900,
+                                   .session_cache_ms = cache_ms};
+    return app_new(&o);
+}
+
+/* The default of auth.session_cache_ms, for the tests above run again with it. */
+static int
+setup_cached(void **state)
+{
+    *state = new_cached_app(900, 1000);
+    return 0;
+}
+
+/* The idle expiry of token's session as the store has it. */
+static int64_t
+stored_expiry(const char *token)
+{
+    uint8_t h[SHA256_LEN];
+    struct store_session row;
+    struct store_tx *tx = NULL;
+    struct error err = {0};
+
+    sha256(token, strlen(token), h);
+    assert_int_equal(store->ops->begin(store, STORE_TX_READ, &tx, &err), STORE_OK);
+    assert_int_equal(store->ops->session_get(tx, h, fake_now, &row, &err), STORE_OK);
+    store->ops->rollback(tx);
+    return row.expires_at;
+}
+
+static void
+a_checked_session_answers_from_memory_for_its_lifetime(void **state)
+{
+    struct app *a = new_cached_app(900, 1000);
+    struct app_session s, seen;
+    struct error err = {0};
+    struct login l;
+
+    (void)state;
+    build(a, &l, "person", PERSON, "person", NULL);
+    login_ok(a, &l, &s);
+
+    begins = 0;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(begins, 1);
+
+    /* With the store down, the same answer, all of it, until the lifetime ends. */
+    store_down = true;
+    for (int i = 0; i < 3; i++) {
+        struct app_session again;
+
+        fake_now += 333 * 1000;
+        assert_int_equal(app_session_check(a, s.token, &again, &err), APP_SESSION_OK);
+        assert_memory_equal(&again, &seen, sizeof(seen));
+    }
+    assert_int_equal(begins, 1);
+    assert_string_equal(seen.rfc, PERSON);
+    assert_string_equal(seen.session_id, s.session_id);
+    assert_int_equal(seen.kind, APP_ACTOR_PARTICULAR);
+    assert_int_equal(seen.max_expires_at, s.max_expires_at);
+
+    /* 1 ms later the entry is stale: the store is asked (and fails). */
+    fake_now += 2 * 1000;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_FAILED);
+    assert_string_equal(err.code, "store_unreachable");
+    assert_int_equal(begins, 2);
+
+    store_down = false;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(begins, 3);
+
+    /* Another token is not answered by this one's entry. */
+    s.token[0] = s.token[0] == 'A' ? 'B' : 'A';
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_ABSENT);
+    assert_int_equal(begins, 4);
+    app_free(a);
+}
+
+static void
+without_the_cache_every_check_reads_the_store(void **state)
+{
+    struct app *a = new_cached_app(900, 0);
+    struct app_session s, seen;
+    struct error err = {0};
+    struct login l;
+
+    (void)state;
+    build(a, &l, "person", PERSON, "person", NULL);
+    login_ok(a, &l, &s);
+    begins = 0;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(begins, 3);
+    app_free(a);
+}
+
+static void
+logout_on_this_node_ends_a_cached_session_at_once(void **state)
+{
+    struct app *a = new_cached_app(900, 60000);
+    struct app_session s, seen;
+    struct error err = {0};
+    struct login l;
+
+    (void)state;
+    build(a, &l, "person", PERSON, "person", NULL);
+    login_ok(a, &l, &s);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(app_logout(a, s.token, "r1", &err), 0);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_ABSENT);
+    assert_false(error_is_set(&err));
+    app_free(a);
+}
+
+static void
+logout_on_another_node_ends_the_session_here_within_the_lifetime(void **state)
+{
+    struct app *a = new_cached_app(900, 1000), *other = new_app(APP_LIMITER_MAX_HITS);
+    struct app_session s, seen;
+    struct error err = {0};
+    struct login l;
+
+    (void)state;
+    build(a, &l, "person", PERSON, "person", NULL);
+    login_ok(a, &l, &s);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(app_logout(other, s.token, "r1", &err), 0);
+
+    /* As documented: this node still answers from memory until the entry's lifetime ends. */
+    fake_now += 999 * 1000;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    fake_now += 1000;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_ABSENT);
+    app_free(other);
+    app_free(a);
+}
+
+static void
+a_cached_session_still_ends_when_idle(void **state)
+{
+    /* An entry that would outlive the idle time: the session's own expiry still decides. */
+    struct app *a = new_cached_app(60, 600000);
+    struct app_session s, seen;
+    struct error err = {0};
+    struct login l;
+
+    (void)state;
+    build(a, &l, "person", PERSON, "person", NULL);
+    login_ok(a, &l, &s);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    fake_now += 60 * US;
+    store_down = true;
+    assert_int_not_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    store_down = false;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_ABSENT);
+    app_free(a);
+}
+
+static void
+a_cached_session_still_writes_its_idle_extension(void **state)
+{
+    struct app *a = new_cached_app(900, 600000);
+    struct app_session s, seen;
+    struct error err = {0};
+    struct login l;
+    int64_t login_at = fake_now;
+
+    (void)state;
+    build(a, &l, "person", PERSON, "person", NULL);
+    login_ok(a, &l, &s);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(stored_expiry(s.token), login_at + 900 * US);
+
+    /* Within a tenth of the idle time nothing is due: memory answers. */
+    begins = 0;
+    fake_now += 90 * US;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(begins, 0);
+
+    /* Past it the extension is written, as without the cache, and memory answers again. */
+    fake_now += 1 * US;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_true(begins >= 2);
+    assert_int_equal(stored_expiry(s.token), fake_now + 900 * US);
+    assert_int_equal(seen.expires_at, fake_now + 900 * US);
+    begins = 0;
+    fake_now += 1 * US;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(begins, 0);
+    assert_int_equal(seen.expires_at, fake_now - 1 * US + 900 * US);
+    app_free(a);
+}
+
+static void
+a_cached_session_ends_at_its_absolute_expiry(void **state)
+{
+    struct app *a = new_cached_app(900, 600000);
+    struct app_session s, seen;
+    struct error err = {0};
+    struct login l;
+
+    (void)state;
+    build(a, &l, "person", PERSON, "person", NULL);
+    login_ok(a, &l, &s);
+    while (fake_now + 60 * US < s.max_expires_at) {
+        fake_now += 60 * US;
+        assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    }
+    fake_now = s.max_expires_at;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_ABSENT);
+    app_free(a);
+}
+
+static void
+staff_sessions_are_read_from_the_store_at_every_request(void **state)
+{
+    struct app *a = new_cached_app(900, 60000);
+    struct app_staff in = {.roles = APP_ROLE_HANDLER}, added, change;
+    struct app_session s, seen;
+    struct error err = {0};
+    struct login l;
+
+    (void)state;
+    /* Registered here, or by an earlier test: either way active, handler, unit 09. */
+    snprintf(in.rfc, sizeof(in.rfc), "%s", OTHER);
+    snprintf(in.name, sizeof(in.name), "Ana Gómez");
+    snprintf(in.unit, sizeof(in.unit), "09");
+    if (app_staff_add(a, NULL, &in, "req-1", &added, &err) != 0)
+        assert_string_equal(err.code, "staff_duplicate");
+    assert_int_equal(app_staff_update(a, NULL, &in, 1, "req-1", &added, &err), 0);
+    build(a, &l, "other", OTHER, "other", NULL);
+    l.rq.as_staff = true;
+    login_ok(a, &l, &s);
+
+    begins = 0;
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(begins, 2);
+    assert_int_equal(seen.roles, APP_ROLE_HANDLER);
+
+    /* A change of roles and unit, then a deactivation: each applies at the next request. */
+    change = added;
+    change.roles = APP_ROLE_AUDITOR;
+    snprintf(change.unit, sizeof(change.unit), "15");
+    assert_int_equal(app_staff_update(a, NULL, &change, -1, "req-2", &added, &err), 0);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_OK);
+    assert_int_equal(seen.roles, APP_ROLE_AUDITOR);
+    assert_string_equal(seen.unit, "15");
+    assert_int_equal(app_staff_update(a, NULL, &change, 0, "req-3", &added, &err), 0);
+    assert_int_equal(app_session_check(a, s.token, &seen, &err), APP_SESSION_ABSENT);
+    app_free(a);
+}
+
+static void
+the_session_cache_is_bounded_and_a_drop_beats_a_read_in_flight(void **state)
+{
+    struct app_session_cache *c = app_session_cache_new(1000);
+    struct store_session row = {0}, got;
+    uint64_t epoch = 0, stale = 0;
+
+    (void)state;
+    assert_null(app_session_cache_new(0));
+    assert_false(app_session_cache_get(NULL, row.token_hash, 1, &got, &epoch));
+
+    /* A read that began before a drop is not kept; one after it is. */
+    row.token_hash[0] = 7;
+    row.subject_id = 42;
+    assert_false(app_session_cache_get(c, row.token_hash, 10, &got, &stale));
+    app_session_cache_drop(c, row.token_hash);
+    app_session_cache_put(c, &row, 10, stale);
+    assert_false(app_session_cache_get(c, row.token_hash, 10, &got, &epoch));
+    app_session_cache_put(c, &row, 10, epoch);
+    assert_true(app_session_cache_get(c, row.token_hash, 1009, &got, &epoch));
+    assert_int_equal(got.subject_id, 42);
+    assert_false(app_session_cache_get(c, row.token_hash, 1010, &got, &epoch));
+
+    /* More sessions than a bucket holds: the one going stale first makes room, the rest stay. */
+    for (int i = 0; i <= APP_SESSION_CACHE_WAYS; i++) {
+        row.token_hash[31] = (uint8_t)i;
+        row.subject_id = i;
+        (void)app_session_cache_get(c, row.token_hash, 2000 + i, &got, &epoch);
+        app_session_cache_put(c, &row, 2000 + i, epoch);
+    }
+    row.token_hash[31] = 0;
+    assert_false(app_session_cache_get(c, row.token_hash, 2100, &got, &epoch));
+    for (int i = 1; i <= APP_SESSION_CACHE_WAYS; i++) {
+        row.token_hash[31] = (uint8_t)i;
+        assert_true(app_session_cache_get(c, row.token_hash, 2100, &got, &epoch));
+        assert_int_equal(got.subject_id, i);
+    }
+    app_session_cache_free(c);
+}
+
 int
 main(void)
 {
@@ -844,6 +1174,20 @@ main(void)
         cmocka_unit_test(challenges_per_address_are_limited),
         cmocka_unit_test_setup_teardown(api_tokens_authenticate_systems_until_revoked_or_expired,
                                         setup, teardown),
+        cmocka_unit_test(a_checked_session_answers_from_memory_for_its_lifetime),
+        cmocka_unit_test(without_the_cache_every_check_reads_the_store),
+        cmocka_unit_test(logout_on_this_node_ends_a_cached_session_at_once),
+        cmocka_unit_test(logout_on_another_node_ends_the_session_here_within_the_lifetime),
+        cmocka_unit_test(a_cached_session_still_ends_when_idle),
+        cmocka_unit_test(a_cached_session_still_writes_its_idle_extension),
+        cmocka_unit_test(a_cached_session_ends_at_its_absolute_expiry),
+        cmocka_unit_test(staff_sessions_are_read_from_the_store_at_every_request),
+        cmocka_unit_test(the_session_cache_is_bounded_and_a_drop_beats_a_read_in_flight),
+        /* The session tests above again, with the cache at its default. */
+        cmocka_unit_test_setup_teardown(a_session_ends_when_idle, setup_cached, teardown),
+        cmocka_unit_test_setup_teardown(a_session_in_use_ends_at_its_absolute_expiry, setup_cached,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(logout_ends_the_session_once, setup_cached, teardown),
     };
 
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
