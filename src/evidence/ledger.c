@@ -187,13 +187,11 @@ store_kind(enum evidence_kind k)
         [EVIDENCE_ESTRADOS_PUBLICATION] = STORE_RECEIPT_ESTRADOS,
         [EVIDENCE_AUTHORIZATION_GRANTED] = STORE_RECEIPT_AUTHORIZATION,
         [EVIDENCE_AUTHORIZATION_REVOKED] = STORE_RECEIPT_AUTHORIZATION,
-        /* FIXME(receipt kind): the receipts table admits kinds 1..9 (its CHECK needs a table
-         * rebuild on SQLite, which merkle_leaves references); a request for guidance is a
-         * filing made to the Institute (5.9), so it is kept under that kind meanwhile. */
-        [EVIDENCE_CLARIFICATION_FILED] = STORE_RECEIPT_FILING,
+        [EVIDENCE_CLARIFICATION_FILED] = STORE_RECEIPT_CLARIFICATION,
     };
 
-    return (unsigned)k < EVIDENCE_KIND_COUNT ? map[k] : STORE_RECEIPT_FILING;
+    /* Out of range (evidence_receipt_check refuses it first): 0, a kind the store refuses. */
+    return (unsigned)k < EVIDENCE_KIND_COUNT ? map[k] : (enum store_receipt_kind)0;
 }
 
 struct issue_job {

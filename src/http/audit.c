@@ -6,6 +6,7 @@
  */
 #include "app/audit.h"
 #include "http/problem.h"
+#include "http/query.h"
 #include "http/routes.h"
 
 #include <stdio.h>
@@ -33,43 +34,6 @@ iso_utc(int64_t us, char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" (in) as microseconds (out); -1 when malformed. */
-static int
-parse_iso(const char *s, int64_t *out)
-{
-    struct tm tm = {0};
-    char tail = '\0';
-    int n = 0;
-
-    if (strlen(s) != 20 ||
-        sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec, &tail, &n) != 7 ||
-        n != 20 || tail != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-        tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    *out = (int64_t)timegm(&tm) * 1000000;
-    return 0;
-}
-
-/* A non-negative decimal of at most 18 digits; -1 otherwise. */
-static int
-parse_count(const char *s, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (s[0] == '\0' || strlen(s) > 18)
-        return -1;
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        v = v * 10 + (*p - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 /* ?from=ISO&to=ISO&before=ID&limit=N */
 static int
 read_page(struct http_request *req, struct app_audit_page *page, struct error *err)
@@ -80,10 +44,10 @@ read_page(struct http_request *req, struct app_audit_page *page, struct error *e
     int64_t n = 0;
 
     *page = (struct app_audit_page){0};
-    if ((from != NULL && parse_iso(from, &page->from) != 0) ||
-        (to != NULL && parse_iso(to, &page->to) != 0) ||
-        (before != NULL && parse_count(before, &page->before_id) != 0) ||
-        (limit != NULL && (parse_count(limit, &n) != 0 || n < 1 || n > 100)))
+    if ((from != NULL && http_parse_utc(from, &page->from) != 0) ||
+        (to != NULL && http_parse_utc(to, &page->to) != 0) ||
+        (before != NULL && http_parse_decimal(before, &page->before_id) != 0) ||
+        (limit != NULL && (http_parse_decimal(limit, &n) != 0 || n < 1 || n > 100)))
         return error_set(err, "audit_query_invalid",
                          "from y to se escriben AAAA-MM-DDTHH:MM:SSZ; before es un número de "
                          "evento; limit va de 1 a 100");

@@ -7,13 +7,11 @@
 #include "base/log.h"
 #include "http/json.h"
 #include "http/problem.h"
+#include "http/query.h"
 #include "http/routes.h"
 #include "http/shared.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
 
 static json_t *
 clarification_json(const struct store_clarification *c)
@@ -61,20 +59,6 @@ post_clarification(struct http_request *req, struct http_response *resp)
     store_clarification_cleanup(&c);
 }
 
-/* A positive decimal id, or 0. */
-static int64_t
-parse_id(const char *s)
-{
-    char *end = NULL;
-    long long v;
-
-    if (s == NULL || *s < '0' || *s > '9' || strlen(s) > 18)
-        return 0;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    return errno == 0 && *end == '\0' && v > 0 ? (int64_t)v : 0;
-}
-
 static void
 get_clarifications(struct http_request *req, struct http_response *resp)
 {
@@ -88,7 +72,7 @@ get_clarifications(struct http_request *req, struct http_response *resp)
 
     if (http_no_app(req, resp))
         return;
-    if (before != NULL && (before_id = parse_id(before)) == 0) {
+    if (before != NULL && (before_id = http_parse_id(before)) == 0) {
         http_problem(req, resp, 400, "query_invalid", "before debe ser un número de solicitud");
         return;
     }
@@ -110,7 +94,7 @@ post_answer(struct http_request *req, struct http_response *resp)
     struct store_clarification c;
     struct app_actor who;
     struct error err = {0};
-    int64_t id = parse_id(http_request_param(req, "id"));
+    int64_t id = http_parse_id(http_request_param(req, "id"));
     json_t *body;
 
     if (http_no_app(req, resp))

@@ -10,9 +10,9 @@
 #include "http/auth.h"
 #include "http/json.h"
 #include "http/problem.h"
+#include "http/query.h"
 #include "http/routes.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,29 +164,13 @@ confirm_json(const struct app_confirm_result *r)
                      r->mailbox_state, "receipt", receipt_json(&r->receipt));
 }
 
-/* A decimal id of 1 to 18 digits, or 0. */
-static int64_t
-parse_id(const char *s)
-{
-    int64_t v = 0;
-
-    if (s == NULL || *s == '\0' || strlen(s) > 18)
-        return 0;
-    for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9')
-            return 0;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
 static void
 post_confirm(struct http_request *req, struct http_response *resp)
 {
     struct app_confirm_result out;
     struct app_actor who;
     struct error err = {0};
-    int64_t id = parse_id(http_request_param(req, "id"));
+    int64_t id = http_parse_id(http_request_param(req, "id"));
     json_t *body;
 
     if (no_app(req, resp))
@@ -215,50 +199,6 @@ post_confirm(struct http_request *req, struct http_response *resp)
 }
 
 /* ---- the link of the e-mail, and its page ---- */
-
-static int
-hex_value(char c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-/* The value of name in the application/x-www-form-urlencoded text form (in), decoded into
- * out (out, size bytes). Returns 0, or -1 when absent, malformed or too long. */
-static int
-form_value(const char *form, const char *name, char *out, size_t size)
-{
-    size_t name_len = strlen(name);
-
-    for (const char *p = form; p != NULL && *p != '\0'; p = strchr(p, '&'), p = p ? p + 1 : p) {
-        size_t o = 0;
-
-        if (strncmp(p, name, name_len) != 0 || p[name_len] != '=')
-            continue;
-        for (p += name_len + 1; *p != '\0' && *p != '&'; p++) {
-            char c = *p;
-
-            if (c == '+') {
-                c = ' ';
-            } else if (c == '%') {
-                int hi = hex_value(p[1]), lo = hi >= 0 ? hex_value(p[2]) : -1;
-
-                if (lo < 0)
-                    return -1;
-                c = (char)(hi * 16 + lo);
-                p += 2;
-            }
-            if (o + 1 >= size)
-                return -1;
-            out[o++] = c;
-        }
-        out[o] = '\0';
-        return 0;
-    }
-    return -1;
-}
 
 static const char page_head[] =
     "<!DOCTYPE html>\n<html lang=\"es-MX\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -298,7 +238,7 @@ get_confirm_page(struct http_request *req, struct http_response *resp)
     const char *c = http_request_query(req, "c"), *k = http_request_query(req, "k");
     char html[2048];
 
-    if (!plain(c, 18) || !plain(k, APP_CONTACT_KEY_LEN) || parse_id(c) == 0) {
+    if (!plain(c, 18) || !plain(k, APP_CONTACT_KEY_LEN) || http_parse_id(c) == 0) {
         snprintf(html, sizeof(html),
                  "%s<p>El enlace de confirmación está incompleto. Cópielo completo desde el "
                  "correo que recibió, o escriba el código de 6 dígitos en el Buzón IMSS.</p>\n%s",
@@ -379,9 +319,9 @@ post_confirm_link(struct http_request *req, struct http_response *resp)
     if (form) {
         const char *text = req->body != NULL ? (const char *)req->body : "";
 
-        if (form_value(text, "contact", id_text, sizeof(id_text)) == 0)
-            id = parse_id(id_text);
-        if (form_value(text, "key", key, sizeof(key)) == 0)
+        if (http_form_value(text, "contact", id_text, sizeof(id_text)) == 0)
+            id = http_parse_id(id_text);
+        if (http_form_value(text, "key", key, sizeof(key)) == 0)
             k = key;
     } else {
         json_t *c;

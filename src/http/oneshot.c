@@ -2,6 +2,7 @@
 #include "http/oneshot.h"
 
 #include "http/problem.h"
+#include "http/query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,68 +26,13 @@ is_tchar(unsigned char c)
            (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decode s[0..len) into the arena ('+' is a space if plus_space). */
-static char *
-decode(struct http_arena *arena, const char *s, size_t len, bool plus_space)
+/* Percent-decode the path s[0..len) into the arena ('+' stays a '+'), or NULL. */
+static const char *
+decode_path(struct http_arena *arena, const char *s, size_t len)
 {
     char *out = http_arena_alloc(arena, len + 1);
-    size_t o = 0;
 
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '%') {
-            int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-            int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
-
-            /* A NUL would cut the path short for every C string after this point. */
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-                return NULL;
-            out[o++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            out[o++] = plus_space && s[i] == '+' ? ' ' : s[i];
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* Split the query string q[0..len) into the request's arguments. */
-static int
-parse_query(struct http_request *req, const char *q, size_t len)
-{
-    req->query = http_arena_alloc(req->arena, MAX_QUERY * sizeof(*req->query));
-    while (len > 0) {
-        const char *amp = memchr(q, '&', len);
-        size_t plen = amp != NULL ? (size_t)(amp - q) : len;
-        const char *eq = memchr(q, '=', plen);
-        size_t klen = eq != NULL ? (size_t)(eq - q) : plen;
-
-        if (plen > 0) {
-            if (req->n_query == MAX_QUERY)
-                return -1;
-            req->query[req->n_query].name = decode(req->arena, q, klen, true);
-            req->query[req->n_query].value =
-                eq != NULL ? decode(req->arena, eq + 1, plen - klen - 1, true) : "";
-            if (req->query[req->n_query].name == NULL || req->query[req->n_query].value == NULL)
-                return -1;
-            req->n_query++;
-        }
-        q += plen + (amp != NULL ? 1 : 0);
-        len -= plen + (amp != NULL ? 1 : 0);
-    }
-    return 0;
+    return http_percent_decode(s, len, false, out, len + 1) < 0 ? NULL : out;
 }
 
 /* "METHOD SP target SP HTTP/1.x": fills method, path and query. */
@@ -117,10 +63,11 @@ parse_request_line(struct http_request *req, const char *line, size_t len)
     }
     qm = memchr(target, '?', tlen);
     req->method = http_arena_strndup(req->arena, line, (size_t)(sp1 - line));
-    req->path = decode(req->arena, target, qm != NULL ? (size_t)(qm - target) : tlen, false);
+    req->path = decode_path(req->arena, target, qm != NULL ? (size_t)(qm - target) : tlen);
     if (req->path == NULL)
         return -1;
-    if (qm != NULL && parse_query(req, qm + 1, tlen - (size_t)(qm + 1 - target)) != 0)
+    if (qm != NULL && http_query_split(req->arena, qm + 1, tlen - (size_t)(qm + 1 - target),
+                                       MAX_QUERY, &req->query, &req->n_query) != 0)
         return -1;
     return 0;
 }

@@ -78,6 +78,11 @@ struct store__driver {
     int (*script)(void *conn, const char *sql, struct error *err);
     /* Lock that serializes migrations between processes, inside the current transaction. */
     int (*migration_lock)(void *conn, struct error *err);
+    /* May be NULL. prepare: set conn up for migrations, before their transaction begins (the
+     * connection is closed afterwards, never pooled again). check: after the migrations, in
+     * their transaction, refuse a database they left inconsistent (store_migration_check). */
+    int (*migration_prepare)(void *conn, struct error *err);
+    int (*migration_check)(void *conn, struct error *err);
     /* Upkeep at open and from store_maintain (PostgreSQL: monthly partitions around now). */
     int (*maintain)(struct store__db *db, void *conn, int64_t now, struct error *err);
 };
@@ -108,7 +113,8 @@ struct store_tx {
     struct store__db *db;
     void *conn;
     enum store_tx_mode mode;
-    bool failed; /* an error other than NOT_FOUND happened: only rollback remains */
+    bool failed;  /* an error other than NOT_FOUND happened: only rollback remains */
+    bool discard; /* close the connection at the end instead of returning it to the pool */
 };
 
 /* Backends. */

@@ -55,19 +55,15 @@ release(struct store__db *db, void *conn, bool broken)
     pthread_mutex_unlock(&db->mu);
 }
 
+/* Begin a transaction of mode on conn (taken from the pool; released on failure). */
 static int
-tx_begin(struct store *s, enum store_tx_mode mode, struct store_tx **out, struct error *err)
+tx_begin_on(struct store__db *db, void *conn, enum store_tx_mode mode, struct store_tx **out,
+            struct error *err)
 {
-    struct store__db *db = (struct store__db *)s;
     struct store_tx *tx;
-    void *conn = NULL;
-    int rc = acquire(db, &conn, err);
+    int rc = db->drv->begin(conn, mode, err);
 
     *out = NULL;
-    if (rc != STORE_OK)
-        return rc;
-
-    rc = db->drv->begin(conn, mode, err);
     if (rc != STORE_OK) {
         release(db, conn, true);
         return rc;
@@ -80,13 +76,26 @@ tx_begin(struct store *s, enum store_tx_mode mode, struct store_tx **out, struct
     return STORE_OK;
 }
 
+static int
+tx_begin(struct store *s, enum store_tx_mode mode, struct store_tx **out, struct error *err)
+{
+    struct store__db *db = (struct store__db *)s;
+    void *conn = NULL;
+    int rc = acquire(db, &conn, err);
+
+    *out = NULL;
+    if (rc != STORE_OK)
+        return rc;
+    return tx_begin_on(db, conn, mode, out, err);
+}
+
 static void
 tx_rollback(struct store_tx *tx)
 {
     if (tx == NULL)
         return;
     tx->db->drv->rollback(tx->conn);
-    release(tx->db, tx->conn, false);
+    release(tx->db, tx->conn, tx->discard);
     free(tx);
 }
 
@@ -105,11 +114,11 @@ tx_commit(struct store_tx *tx, struct error *err)
     rc = db->drv->commit(tx->conn, err);
     if (rc != STORE_OK) {
         /* The driver rolled back; a connection that failed to commit is not trusted again. */
-        release(db, tx->conn, rc != STORE_CONFLICT);
+        release(db, tx->conn, rc != STORE_CONFLICT || tx->discard);
         free(tx);
         return rc;
     }
-    release(db, tx->conn, false);
+    release(db, tx->conn, tx->discard);
     free(tx);
     return STORE_OK;
 }
@@ -283,6 +292,12 @@ migrate_in(struct store_tx *tx, bool apply, int *db_version, int *applied, struc
             return rc;
         (*applied)++;
     }
+
+    if (*applied > 0 && db->drv->migration_check != NULL) {
+        rc = db->drv->migration_check(tx->conn, err);
+        if (rc != STORE_OK)
+            return store__fail(tx, rc);
+    }
     return STORE_OK;
 }
 
@@ -290,11 +305,27 @@ int
 store__migrate(struct store__db *db, bool apply, int *applied, struct error *err)
 {
     struct store_tx *tx = NULL;
+    void *conn = NULL;
     int version = 0, n = 0;
-    int rc = tx_begin(&db->base, STORE_TX_WRITE, &tx, err);
+    int rc = acquire(db, &conn, err);
 
     if (rc != STORE_OK)
         return rc;
+
+    /* The driver may change the connection's settings for the migrations (SQLite turns foreign
+     * key enforcement off, which only takes effect outside a transaction): that connection is
+     * then closed at the end, so no other transaction ever runs with those settings. */
+    if (db->drv->migration_prepare != NULL)
+        rc = db->drv->migration_prepare(conn, err);
+    if (rc != STORE_OK) {
+        release(db, conn, true);
+        return rc;
+    }
+    rc = tx_begin_on(db, conn, STORE_TX_WRITE, &tx, err);
+    if (rc != STORE_OK)
+        return rc;
+    tx->discard = db->drv->migration_prepare != NULL;
+
     rc = migrate_in(tx, apply, &version, &n, err);
     if (rc != STORE_OK) {
         tx_rollback(tx);

@@ -285,6 +285,8 @@ struct store_authorization {
     int64_t revoked_at;
 };
 
+/* What a receipt attests. Each value is a row of the table receipt_kinds (migration 0006), which
+ * receipts and receipt_pending reference: a new kind needs a migration that adds its row. */
 enum store_receipt_kind {
     STORE_RECEIPT_CONTACTS = 1,
     STORE_RECEIPT_VALIDATION = 2,
@@ -295,6 +297,7 @@ enum store_receipt_kind {
     STORE_RECEIPT_DEEMED = 7,
     STORE_RECEIPT_ESTRADOS = 8,
     STORE_RECEIPT_AUTHORIZATION = 9,
+    STORE_RECEIPT_CLARIFICATION = 10, /* request for guidance or clarification (5.9) */
 };
 
 /* The acuse (design.md section 7). subject_id is the id of the record of its kind. */

@@ -209,6 +209,10 @@ try:
     st, doc, _ = call("GET", "/api/v1/mailbox/audit?limit=0", token=A)
     check("a malformed page is refused (audit_query_invalid)",
           st == 422 and doc.get("code") == "audit_query_invalid", f"{st} {doc}")
+    for bad in ("from=2026-02-30T00:00:00Z", "to=2026-%2B1-01T00:00:00Z", "before=%2B7"):
+        st, doc, _ = call("GET", f"/api/v1/mailbox/audit?{bad}", token=A)
+        check(f"a day that does not exist or a signed number is refused ({bad})",
+              st == 422 and doc.get("code") == "audit_query_invalid", f"{st} {doc}")
     st, doc, _ = call("GET", "/api/v1/mailbox/audit", token=A)
     check("the auditor's reading of the log is itself in the particular's audit",
           [e["action"] for e in doc.get("events", [])] == ["audit.read", "receipt.read"],

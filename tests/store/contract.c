@@ -929,6 +929,66 @@ receipts_enter_the_merkle_log_with_dense_indexes(void **state)
 }
 
 static void
+every_receipt_kind_round_trips_as_itself_and_no_other_is_stored(void **state)
+{
+    struct fixture *f = *state;
+    struct store_tx *tx = begin(f, STORE_TX_WRITE);
+    struct store_receipt r = {0}, got;
+    struct store_receipt_pending p = {.kind = STORE_RECEIPT_CLARIFICATION, .subject_id = 5};
+    struct store_receipt_pending *items = NULL;
+    char request[] = "{\"kind\":\"solicitud_aclaracion\"}", folio[32];
+    struct error err = {0};
+    size_t n = 0;
+
+    snprintf(r.rfc, sizeof(r.rfc), "QQQ010101QQQ");
+    r.issued_at = r.legal_at = f->now;
+    r.cadena = cadena;
+    snprintf(r.sello, sizeof(r.sello), "c2VsbG8=");
+    snprintf(r.cert_number, sizeof(r.cert_number), "00001000000500000001");
+    r.leaf_index = -1;
+    for (int k = STORE_RECEIPT_CONTACTS; k <= STORE_RECEIPT_CLARIFICATION; k++) {
+        snprintf(r.folio, sizeof(r.folio), "KIND-%02d", k);
+        r.kind = (enum store_receipt_kind)k;
+        r.subject_id = 100 + k;
+        OK(f->ops->receipt_insert(tx, &r, ERR(e_)));
+    }
+    p.legal_at = p.created_at = f->now;
+    p.request_json = request;
+    OK(f->ops->receipt_pending_insert(tx, &p, ERR(e_)));
+    commit(f, tx);
+
+    tx = begin(f, STORE_TX_READ);
+    for (int k = STORE_RECEIPT_CONTACTS; k <= STORE_RECEIPT_CLARIFICATION; k++) {
+        snprintf(folio, sizeof(folio), "KIND-%02d", k);
+        OK(f->ops->receipt_get(tx, folio, &got, ERR(e_)));
+        assert_int_equal(got.kind, k);
+        assert_int_equal(got.subject_id, 100 + k);
+        store_receipt_cleanup(&got);
+    }
+    OK(f->ops->receipt_pending_list(tx, 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].kind, STORE_RECEIPT_CLARIFICATION);
+    store_receipt_pending_list_free(items, n);
+    f->ops->rollback(tx);
+
+    /* A kind the database does not know is refused, in a receipt and in a pending mark. */
+    for (int k = 0; k <= STORE_RECEIPT_CLARIFICATION + 1; k += STORE_RECEIPT_CLARIFICATION + 1) {
+        tx = begin(f, STORE_TX_WRITE);
+        snprintf(r.folio, sizeof(r.folio), "KIND-X%d", k);
+        r.kind = (enum store_receipt_kind)k;
+        assert_int_equal(f->ops->receipt_insert(tx, &r, &err), STORE_INVALID);
+        f->ops->rollback(tx);
+        tx = begin(f, STORE_TX_WRITE);
+        p.kind = (enum store_receipt_kind)k;
+        assert_int_equal(f->ops->receipt_pending_insert(tx, &p, &err), STORE_INVALID);
+        f->ops->rollback(tx);
+    }
+    tx = begin(f, STORE_TX_READ);
+    assert_int_equal(f->ops->receipt_get(tx, "KIND-X0", &got, &err), STORE_NOT_FOUND);
+    f->ops->rollback(tx);
+}
+
+static void
 log_nodes_folios_and_pending_receipts_round_trip(void **state)
 {
     struct fixture *f = *state;
@@ -1578,6 +1638,7 @@ main(int argc, char **argv)
         T(avisos_and_estrados_belong_to_their_notification),
         T(communications_documents_and_authorizations),
         T(receipts_enter_the_merkle_log_with_dense_indexes),
+        T(every_receipt_kind_round_trips_as_itself_and_no_other_is_stored),
         T(log_nodes_folios_and_pending_receipts_round_trip),
         T(the_outbox_sends_once_per_key_and_leases_its_claims),
         T(challenges_are_single_use_and_sessions_expire),

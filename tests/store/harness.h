@@ -25,6 +25,15 @@ int harness_fresh(const char *backend, const char *name, char *url, size_t url_s
  * psql). Returns the client's exit status. */
 int harness_sql(const char *url, const char *sql);
 
+/* Run the SQL file at path (in) against url (in) with the engine's own client, in one
+ * transaction on PostgreSQL. Returns the client's exit status. */
+int harness_sql_file(const char *url, const char *path);
+
+/* Run the query sql (in) against url (in) and write what it prints into out (out, size bytes):
+ * unaligned rows, one a line, '|' between columns, without the last line feed. Returns the
+ * client's exit status (-1 when the output did not fit). */
+int harness_query(const char *url, const char *sql, char *out, size_t size);
+
 /* Remove a directory tree made by harness_fresh (best effort). */
 void harness_cleanup(const char *dir);
 

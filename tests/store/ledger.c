@@ -354,6 +354,52 @@ a_pending_receipt_sealed_at_once_is_not_sealed_again(void **state)
 }
 
 static void
+a_request_for_guidance_is_stored_as_one_pending_and_sealed(void **state)
+{
+    struct fixture *f = *state;
+    struct store_receipt_pending *items = NULL;
+    struct store_receipt row;
+    struct evidence_receipt r;
+    struct store_tx *tx = NULL;
+    uint8_t sha[32];
+    char folio[FOLIO_MAX], *json = NULL;
+    size_t n = 0, done = 0;
+
+    memset(sha, 0x5a, sizeof(sha));
+    evidence_receipt_init(&r, EVIDENCE_CLARIFICATION_FILED, "CRA010101AAA", "America/Tijuana");
+    evidence_receipt_add_reference(&r, "solicitud", "77");
+    evidence_receipt_add_reference(&r, "tema", "contacts");
+    evidence_receipt_add_instant(&r, "presentacion", now_us);
+    evidence_receipt_add_document(&r, "solicitud.txt", sha);
+    OK(f->ops->begin(f->s, STORE_TX_WRITE, &tx, ERR(e_)));
+    OK(evidence_pending_add(tx, &r, 77, now_us, now_us, NULL, ERR(e_)));
+    OK(f->ops->commit(tx, ERR(e_)));
+    evidence_receipt_cleanup(&r);
+
+    OK(f->ops->begin(f->s, STORE_TX_READ, &tx, ERR(e_)));
+    OK(f->ops->receipt_pending_list(tx, 0, 10, &items, &n, ERR(e_)));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].kind, STORE_RECEIPT_CLARIFICATION);
+    store_receipt_pending_list_free(items, n);
+    f->ops->rollback(tx);
+
+    OK(evidence_complete_pending(f->l, now_us + 1, &done, ERR(e_)));
+    assert_int_equal(done, 1);
+    folio_of(0, folio);
+    OK(f->ops->begin(f->s, STORE_TX_READ, &tx, ERR(e_)));
+    OK(f->ops->receipt_get(tx, folio, &row, ERR(e_)));
+    assert_int_equal(row.kind, STORE_RECEIPT_CLARIFICATION);
+    assert_int_equal(row.subject_id, 77);
+    assert_non_null(strstr(row.cadena, "|solicitud_aclaracion|"));
+    store_receipt_cleanup(&row);
+    f->ops->rollback(tx);
+
+    OK(evidence_ledger_bundle(f->l, folio, now_us + 2, &json, ERR(e_)));
+    assert_int_equal(buzon_verify(f, json, ""), 0);
+    free(json);
+}
+
+static void
 a_failure_between_storing_and_sealing_leaves_no_receipt_and_restart_seals_the_act(void **state)
 {
     struct fixture *f = *state;
@@ -564,6 +610,7 @@ main(int argc, char **argv)
         T(a_failure_between_storing_and_sealing_leaves_no_receipt_and_restart_seals_the_act),
         T(a_killed_sealer_leaves_no_committed_filing_without_its_receipt),
         T(a_pending_receipt_sealed_at_once_is_not_sealed_again),
+        T(a_request_for_guidance_is_stored_as_one_pending_and_sealed),
 #undef T
     };
     char url[512], dir[256];

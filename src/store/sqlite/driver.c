@@ -298,6 +298,41 @@ sq_migration_lock(void *p, struct error *err)
     return STORE_OK;
 }
 
+/*
+ * A migration may rebuild a table others reference (create the new table, copy, drop the old,
+ * rename: https://sqlite.org/lang_altertable.html section 7). With foreign keys enforced, the
+ * DROP deletes the old rows first and fails on the rows that reference them, and the pragma
+ * that turns enforcement off does nothing inside a transaction: it is set here, before the
+ * migrations' transaction, and sq_migration_check verifies every key before the commit.
+ */
+static int
+sq_migration_prepare(void *p, struct error *err)
+{
+    return run_simple(p, "PRAGMA foreign_keys = OFF", err);
+}
+
+static int
+sq_migration_check(void *p, struct error *err)
+{
+    struct conn *c = p;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        error_set(err, "store_migration_check",
+                  "la migración dejaría registros de %s que hacen referencia a registros de %s "
+                  "que no existen; la base de datos no se modificó",
+                  (const char *)sqlite3_column_text(st, 0),
+                  (const char *)sqlite3_column_text(st, 2));
+        sqlite3_finalize(st);
+        return STORE_ERROR;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? STORE_OK : map_error(c->db, rc, err);
+}
+
 const struct store__driver store__sqlite_driver = {
     .name = "sqlite",
     .connect = sq_connect,
@@ -314,5 +349,7 @@ const struct store__driver store__sqlite_driver = {
     .done = sq_done,
     .script = sq_script,
     .migration_lock = sq_migration_lock,
+    .migration_prepare = sq_migration_prepare,
+    .migration_check = sq_migration_check,
     .maintain = NULL,
 };
