@@ -264,19 +264,23 @@ static int
 validation_message(const struct app *a, const struct new_contact *nc, struct deliver_message *m,
                    struct error *err)
 {
-    char registro[32], limite[32], key[48], enlace[700];
+    char registro[32], limite[32], key[48], enlace[700], horas[16];
     int rc;
 
     memset(m, 0, sizeof(*m));
     centro_text(a, nc->c.registered_at, registro);
     centro_text(a, nc->c.deadline, limite);
+    snprintf(horas, sizeof(horas), "%d", a->contacts.validation_hours);
     snprintf(key, sizeof(key), "contacto-%lld-validacion", (long long)nc->c.id);
     m->key = mem_strdup(key);
     m->address = mem_strdup(nc->c.address);
 
     if (nc->c.kind == STORE_CONTACT_EMAIL) {
-        const struct deliver_param p[] = {
-            {"registro", registro}, {"enlace", enlace}, {"codigo", nc->code}, {"limite", limite}};
+        const struct deliver_param p[] = {{"registro", registro},
+                                          {"enlace", enlace},
+                                          {"codigo", nc->code},
+                                          {"limite", limite},
+                                          {"horas", horas}};
         const char *base = a->contacts.public_url;
         size_t len = strlen(base);
 
@@ -285,13 +289,14 @@ validation_message(const struct app *a, const struct new_contact *nc, struct del
         snprintf(enlace, sizeof(enlace), "%.*s/confirmar?c=%lld&k=%s", (int)len, base,
                  (long long)nc->c.id, nc->key);
         m->kind = DELIVER_EMAIL;
-        rc =
-            deliver_template_render(DELIVER_TPL_VALIDATION_EMAIL, p, 4, &m->subject, &m->body, err);
+        rc = deliver_template_render(DELIVER_TPL_VALIDATION_EMAIL, p, sizeof(p) / sizeof(p[0]),
+                                     &m->subject, &m->body, err);
     } else {
         const struct deliver_param p[] = {{"codigo", nc->code}, {"limite", limite}};
 
         m->kind = DELIVER_SMS;
-        rc = deliver_template_render(DELIVER_TPL_VALIDATION_SMS, p, 2, &m->subject, &m->body, err);
+        rc = deliver_template_render(DELIVER_TPL_VALIDATION_SMS, p, sizeof(p) / sizeof(p[0]),
+                                     &m->subject, &m->body, err);
     }
     return rc;
 }
@@ -670,7 +675,7 @@ confirm_fn(struct store_tx *tx, void *arg, struct error *err)
     if (c->state == STORE_CONTACT_CANCELLED) {
         rc = j->now >= c->deadline
                  ? error_set(err, "contact_expired",
-                             "pasaron las 72 horas para confirmar y el registro se canceló; "
+                             "pasó el plazo para confirmar y el registro se canceló; "
                              "registre de nuevo sus medios de contacto")
                  : error_set(err, "contact_not_found",
                              "este medio de contacto fue reemplazado por un registro posterior");
@@ -750,7 +755,7 @@ confirm(struct app *a, struct confirm_job *j, struct app_confirm_result *out, st
     switch (j->outcome) {
     case CONFIRM_EXPIRED:
         rc = error_set(err, "contact_expired",
-                       "pasaron las 72 horas para confirmar y el registro se canceló; registre de "
+                       "pasó el plazo para confirmar y el registro se canceló; registre de "
                        "nuevo sus medios de contacto (numeral 5.2 de los Lineamientos)");
         goto out;
     case CONFIRM_WRONG: {

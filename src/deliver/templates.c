@@ -38,7 +38,8 @@ static const struct template templates[] = {
             "\n"
             "o escriba este código en el Buzón IMSS: {codigo}\n"
             "\n"
-            "Tiene 72 horas para confirmar sus medios de contacto, es decir, hasta el {limite} "
+            "Tiene {horas} horas para confirmar sus medios de contacto, es decir, hasta el "
+            "{limite} "
             "(hora del centro de México). Si no los confirma en ese plazo, el registro se cancela "
             "y "
             "deberá hacerlo de nuevo; si confirma solo el correo o solo el celular, el Buzón IMSS "
@@ -49,7 +50,7 @@ static const struct template templates[] = {
             "\n"
             "El IMSS nunca le pedirá por correo su contraseña ni la llave privada de su e.firma. "
             "Este mensaje se generó automáticamente; no lo responda.\n",
-            {"registro", "enlace", "codigo", "limite", NULL},
+            {"registro", "enlace", "codigo", "limite", "horas", NULL},
         },
     [DELIVER_TPL_VALIDATION_SMS] =
         {

@@ -297,8 +297,8 @@ confirm_link_page(struct http_request *req, struct http_response *resp,
              out->receipt.folio[0] != '\0'
                  ? "<p>Todos sus medios de contacto están confirmados; se emitió el acuse de "
                    "validación con folio "
-                 : "<p>Confirme también los demás medios de contacto que registró, dentro de las "
-                   "72 horas",
+                 : "<p>Confirme también los demás medios de contacto que registró, dentro del "
+                   "plazo que indica el mensaje de validación",
              out->receipt.folio, out->receipt.folio[0] != '\0' ? ".</p>\n" : ".</p>\n", page_tail);
     send_page(req, resp, 200, html);
 }

@@ -24,7 +24,7 @@ VALIDATION = {
     "template": "validation_email",
     "params": {"registro": "3 de diciembre de 2026, 12:22 h",
                "enlace": "https://buzon.example.mx/validar?t=Zm9vYmFy",
-               "codigo": "482913", "limite": "6 de diciembre de 2026, 12:22 h"},
+               "codigo": "482913", "limite": "6 de diciembre de 2026, 12:22 h", "horas": "72"},
 }
 AVISO = {
     "kind": "email", "to": "contabilidad@empresa.example.mx", "key": "aviso-77-email-1",

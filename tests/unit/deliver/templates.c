@@ -14,13 +14,14 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static void
-validation_email_has_link_code_and_the_72_hour_limit(void **state)
+validation_email_has_link_code_and_the_configured_hour_limit(void **state)
 {
     const struct deliver_param p[] = {
         {"registro", "3 de diciembre de 2026, 12:22 h"},
         {"enlace", "https://buzon.imss.gob.mx/validar?t=abc"},
         {"codigo", "482913"},
         {"limite", "6 de diciembre de 2026, 12:22 h"},
+        {"horas", "48"}, /* clock.contact_validation_hours, 72 unless configured */
     };
     char *subject, *body;
     struct error err;
@@ -31,7 +32,7 @@ validation_email_has_link_code_and_the_72_hour_limit(void **state)
     assert_string_equal(subject, "Buzón IMSS: confirme su correo electrónico");
     assert_non_null(strstr(body, "\nhttps://buzon.imss.gob.mx/validar?t=abc\n"));
     assert_non_null(strstr(body, "código en el Buzón IMSS: 482913"));
-    assert_non_null(strstr(body, "72 horas"));
+    assert_non_null(strstr(body, "Tiene 48 horas"));
     assert_non_null(strstr(body, "hasta el 6 de diciembre de 2026, 12:22 h"));
     assert_non_null(strstr(body, "numeral 5.2"));
     assert_null(strchr(body, '{'));
@@ -169,7 +170,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(validation_email_has_link_code_and_the_72_hour_limit),
+        cmocka_unit_test(validation_email_has_link_code_and_the_configured_hour_limit),
         cmocka_unit_test(validation_sms_fits_one_gsm_message),
         cmocka_unit_test(aviso_email_carries_what_the_evidence_needs),
         cmocka_unit_test(aviso_sms_fits_one_gsm_message_with_the_longest_values),
