@@ -15,52 +15,6 @@ enum {
     CERT_B64_MAX = 16384, /* a 4096-bit e.firma's DER is under 3 KiB */
 };
 
-static int
-b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-int
-app_decode_b64(const char *text, uint8_t **out, size_t *len)
-{
-    size_t n = strlen(text), pad = 0, o = 0;
-    uint8_t *buf;
-
-    if (n == 0 || n % 4 != 0)
-        return -1;
-    while (pad < 2 && text[n - 1 - pad] == '=')
-        pad++;
-    buf = mem_alloc(n / 4 * 3);
-    for (size_t i = 0; i < n; i += 4) {
-        int v[4];
-
-        for (int j = 0; j < 4; j++) {
-            v[j] = i + (size_t)j >= n - pad ? 0 : b64_value(text[i + (size_t)j]);
-            if (v[j] < 0) {
-                free(buf);
-                return -1;
-            }
-        }
-        buf[o++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
-        buf[o++] = (uint8_t)((v[1] & 15) << 4 | v[2] >> 2);
-        buf[o++] = (uint8_t)((v[2] & 3) << 6 | v[3]);
-    }
-    *out = buf;
-    *len = o - pad;
-    return 0;
-}
-
 int
 app_parse_instant(const char *s, int64_t *out)
 {
@@ -111,7 +65,7 @@ check_certificate(struct app *a, const struct app_efirma_codes *codes, const cha
     size_t len = 0;
     int rc;
 
-    if (b64 == NULL || strlen(b64) > CERT_B64_MAX || app_decode_b64(b64, &der, &len) != 0)
+    if (b64 == NULL || strlen(b64) > CERT_B64_MAX || crypto_base64_decode(b64, &der, &len) != 0)
         return error_set(err, codes->invalid,
                          "el certificado debe enviarse en base64 (DER del archivo .cer)");
     rc = crypto_cert_parse(der, len, cert, err);

@@ -55,8 +55,4 @@ int app_efirma_verify(struct app *a, const struct app_efirma_codes *codes, const
 /* "YYYY-MM-DDTHH:MM:SSZ" to seconds since the epoch into *out; -1 when malformed. */
 int app_parse_instant(const char *s, int64_t *out);
 
-/* Strict standard base64 (RFC 4648 section 4) with padding; *out heap, caller frees. -1 when
- * malformed. */
-int app_decode_b64(const char *text, uint8_t **out, size_t *len);
-
 #endif

@@ -82,6 +82,13 @@ int crypto_sign(const struct crypto_key *key, const void *data, size_t len, char
 int crypto_verify(const struct crypto_cert *cert, const void *data, size_t len, const char *b64,
                   struct error *err);
 
+/*
+ * Standard base64 (RFC 4648 section 4, padding required, no line breaks; surrounding ASCII
+ * white space ignored), as certificates and signatures travel in JSON. *out (out, caller
+ * frees) gets *len bytes. Returns 0, or -1 when text is not such base64.
+ */
+int crypto_base64_decode(const char *text, uint8_t **out, size_t *len);
+
 /* SHA-256 of len bytes at data into out (out). */
 void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN]);
 

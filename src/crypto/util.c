@@ -1,5 +1,6 @@
 /* util.c - small helpers the files of src/crypto/ share (see internal.h). */
 #include "crypto/internal.h"
+#include "crypto/sign.h"
 
 #include "core/mem.h"
 
@@ -131,6 +132,12 @@ crypto__b64_decode(const char *text, uint8_t **out, size_t *len)
     }
     *out = buf;
     return 0;
+}
+
+int
+crypto_base64_decode(const char *text, uint8_t **out, size_t *len)
+{
+    return crypto__b64_decode(text, out, len);
 }
 
 char *

@@ -5,32 +5,13 @@
 #include "app/staff.h"
 #include "core/mem.h"
 #include "http/json.h"
+#include "http/shared.h"
 #include "http/problem.h"
 #include "http/routes.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-static bool
-no_app(struct http_request *req, struct http_response *resp)
-{
-    if (req->app != NULL)
-        return false;
-    http_problem(req, resp, 503, "unavailable",
-                 "La administración no está disponible en este modo del servidor.");
-    return true;
-}
-
-static void
-iso_utc(int64_t us, char out[32])
-{
-    time_t t = (time_t)(us / 1000000);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* A JSON array of names (in) joined with commas into out; -1 when not an array of strings. */
 static int
@@ -82,7 +63,7 @@ post_staff(struct http_request *req, struct http_response *resp)
     const char *rfc, *name, *unit;
     json_t *body;
 
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
     http_principal_actor(&req->principal, &who);
     body = http_json_body(req, &err);
@@ -109,7 +90,7 @@ post_staff(struct http_request *req, struct http_response *resp)
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
-    iso_utc(out.created_at, created);
+    http_iso_utc(out.created_at, created);
     http_response_json(req, resp, 201,
                        json_pack("{s:{s:I, s:s, s:s, s:o, s:s, s:b, s:s}}", "staff", "id",
                                  (json_int_t)out.id, "rfc", out.rfc, "name", out.name, "roles",
@@ -130,7 +111,7 @@ post_token(struct http_request *req, struct http_response *resp)
     const char *name;
     json_t *body, *jdays;
 
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
     http_principal_actor(&req->principal, &who);
     body = http_json_body(req, &err);
@@ -154,8 +135,8 @@ post_token(struct http_request *req, struct http_response *resp)
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
-    iso_utc(t.created_at, created);
-    iso_utc(t.expires_at, expires);
+    http_iso_utc(t.created_at, created);
+    http_iso_utc(t.expires_at, expires);
     /* The token is shown this once; only its hash is kept. */
     http_response_json(req, resp, 201,
                        json_pack("{s:s, s:I, s:s, s:o, s:s, s:s}", "token", t.token, "id",
@@ -173,7 +154,7 @@ delete_token(struct http_request *req, struct http_response *resp)
     struct error err = {0};
     long long id = 0;
 
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
     http_principal_actor(&req->principal, &who);
     for (const char *p = id_text; *p != '\0'; p++) {

@@ -6,6 +6,7 @@
  */
 #include "app/audit.h"
 #include "http/problem.h"
+#include "http/shared.h"
 #include "http/query.h"
 #include "http/routes.h"
 
@@ -13,26 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static bool
-no_app(struct http_request *req, struct http_response *resp)
-{
-    if (req->app != NULL)
-        return false;
-    http_problem(req, resp, 503, "unavailable",
-                 "La bitácora no está disponible en este modo del servidor.");
-    return true;
-}
-
-static void
-iso_utc(int64_t us, char out[32])
-{
-    time_t t = (time_t)(us / 1000000);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* ?from=ISO&to=ISO&before=ID&limit=N */
 static int
@@ -78,7 +59,7 @@ entries_json(const struct app_audit_entry *items, size_t n, bool full)
         char at[32];
         json_t *actor, *e;
 
-        iso_utc(items[i].at, at);
+        http_iso_utc(items[i].at, at);
         actor = json_pack("{s:s, s:I, s:s}", "kind", kind_name(items[i].kind), "id",
                           (json_int_t)items[i].actor_id, "name", items[i].actor_name);
         e = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)items[i].id, "at", at, "actor",
@@ -114,7 +95,7 @@ get_own(struct http_request *req, struct http_response *resp)
     struct error err = {0};
     size_t n = 0;
 
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
     http_principal_actor(&req->principal, &who);
     if (read_page(req, &page, &err) != 0 ||
@@ -134,7 +115,7 @@ get_of(struct http_request *req, struct http_response *resp)
     struct error err = {0};
     size_t n = 0;
 
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
     http_principal_actor(&req->principal, &who);
     if (read_page(req, &page, &err) != 0 ||

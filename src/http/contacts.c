@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "core/mem.h"
 #include "http/auth.h"
+#include "http/shared.h"
 #include "http/json.h"
 #include "http/problem.h"
 #include "http/query.h"
@@ -22,16 +23,6 @@
 /* The pages have no script and no style: a form is all they need. */
 #define PAGE_CSP "default-src 'none'; form-action 'self'; frame-ancestors 'none'"
 
-static void
-iso_utc(int64_t us, char out[32])
-{
-    time_t t = (time_t)(us / 1000000);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static json_t *
 contact_json(const struct app_contact *c)
 {
@@ -39,8 +30,8 @@ contact_json(const struct app_contact *c)
     char deadline[32], confirmed[32];
     json_t *o;
 
-    iso_utc(c->deadline, deadline);
-    iso_utc(c->confirmed_at, confirmed);
+    http_iso_utc(c->deadline, deadline);
+    http_iso_utc(c->confirmed_at, confirmed);
     o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:i}", "id", (json_int_t)c->id, "kind",
                   c->kind == APP_CONTACT_EMAIL ? "email" : "mobile", "address", c->address, "state",
                   states[(unsigned)c->state < 3 ? c->state : 2], "deadline", deadline,
@@ -62,16 +53,6 @@ receipt_json(const struct app_receipt_ref *r)
     return json_pack("{s:s, s:s, s:s}", "folio", r->folio, "kind", r->kind, "url", url);
 }
 
-static bool
-no_app(struct http_request *req, struct http_response *resp)
-{
-    if (req->app != NULL)
-        return false;
-    http_problem(req, resp, 503, "unavailable",
-                 "Los medios de contacto no están disponibles en este modo del servidor.");
-    return true;
-}
-
 static void
 post_contacts(struct http_request *req, struct http_response *resp)
 {
@@ -84,7 +65,7 @@ post_contacts(struct http_request *req, struct http_response *resp)
     size_t i;
     json_t *v;
 
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
     body = http_json_body(req, &err);
     if (body == NULL) {
@@ -143,7 +124,7 @@ get_contacts(struct http_request *req, struct http_response *resp)
     size_t n = 0;
     json_t *arr;
 
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
     http_principal_actor(&req->principal, &who);
     if (app_contacts_list(req->app, &who, &items, &n, &err) != 0) {
@@ -173,7 +154,7 @@ post_confirm(struct http_request *req, struct http_response *resp)
     int64_t id = http_parse_id(http_request_param(req, "id"));
     json_t *body;
 
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
     if (id == 0) {
         http_problem(req, resp, 404, "contact_not_found", "No existe ese medio de contacto.");
@@ -335,7 +316,7 @@ post_confirm_link(struct http_request *req, struct http_response *resp)
         id = json_is_integer(c) ? (int64_t)json_integer_value(c) : 0;
         k = json_string_value(json_object_get(body, "key"));
     }
-    if (no_app(req, resp))
+    if (http_no_app(req, resp))
         return;
 
     if (id <= 0) {

@@ -5,6 +5,7 @@
  * file only carries them.
  */
 #include "http/login.h"
+#include "http/shared.h"
 
 #include "app/login.h"
 #include "app/staff.h"
@@ -20,16 +21,6 @@
 #include <time.h>
 
 #define COOKIE_NAME "buzon_session"
-
-static void
-iso_utc(int64_t us, char out[32])
-{
-    time_t t = (time_t)(us / 1000000);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* The token of the request: `Authorization: Bearer` first (API clients), then the cookie. */
 static const char *
@@ -122,7 +113,7 @@ post_challenge(struct http_request *req, struct http_response *resp)
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
-    iso_utc(c.expires_at, expires);
+    http_iso_utc(c.expires_at, expires);
     http_response_json(req, resp, 201,
                        json_pack("{s:s, s:s, s:s}", "nonce", c.nonce, "expires_at", expires,
                                  "canonical", "||buzon-login|1|NONCE|RFC|INSTANT||"));
@@ -154,8 +145,8 @@ session_json(const struct app_session *s)
     char expires[32], max_expires[32];
     json_t *root;
 
-    iso_utc(s->expires_at, expires);
-    iso_utc(s->max_expires_at, max_expires);
+    http_iso_utc(s->expires_at, expires);
+    http_iso_utc(s->max_expires_at, max_expires);
     root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "token", s->token, "token_type",
                      "Bearer", "session_id", s->session_id, "rfc", s->rfc, "certificate_number",
                      s->cert_number, "expires_at", expires, "max_expires_at", max_expires);

@@ -16,17 +16,24 @@ http_no_app(struct http_request *req, struct http_response *resp)
     return true;
 }
 
-json_t *
-http_json_instant(int64_t us)
+void
+http_iso_utc(int64_t us, char out[32])
 {
     time_t t = (time_t)(us / 1000000);
     struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *
+http_json_instant(int64_t us)
+{
     char out[32];
 
     if (us == 0)
         return json_null();
-    gmtime_r(&t, &tm);
-    strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    http_iso_utc(us, out);
     return json_string(out);
 }
 
