@@ -23,6 +23,7 @@ struct read_ctx {
     const char *folio;
     const char *request_id;
     struct store_receipt r;
+    bool audit; /* the read must be recorded before anything is handed out */
 };
 
 static int
@@ -32,14 +33,12 @@ not_own(struct error *err)
                      "El recurso solicitado no existe o no corresponde a su buzón.");
 }
 
-/* Read the receipt, decide, and record the read when it must be: all in one transaction. */
+/* Read the receipt and decide whether who may read it, and whether the read is recorded. */
 static int
 read_tx(struct store_tx *tx, void *arg, struct error *err)
 {
     struct read_ctx *c = arg;
     struct app_target target = {0};
-    char subject[STORE_KEY_MAX + 1];
-    bool audit = false;
     int rc;
 
     store_receipt_cleanup(&c->r);
@@ -54,20 +53,34 @@ read_tx(struct store_tx *tx, void *arg, struct error *err)
         return rc;
 
     target.rfc = c->r.rfc;
-    if (app_authorize(c->who, APP_ACTION_RECEIPT_READ, &target, &audit, err) != 0)
-        return -1;
-    if (!audit)
-        return 0;
+    return app_authorize(c->who, APP_ACTION_RECEIPT_READ, &target, &c->audit, err) != 0 ? -1 : 0;
+}
+
+static int
+record_tx(struct store_tx *tx, void *arg, struct error *err)
+{
+    struct read_ctx *c = arg;
+    char subject[STORE_KEY_MAX + 1];
+
     snprintf(subject, sizeof(subject), "receipt:%s", c->r.folio);
     return app_audit_record(tx, c->who, app_action_name(APP_ACTION_RECEIPT_READ), subject, c->r.rfc,
                             app_now(c->a), c->request_id, err);
+}
+
+/*
+ * Record a staff or system read (Lineamientos 10) once what is read was built, and before it
+ * is handed out: a read is never given without its event, nor recorded when it failed.
+ */
+static int
+record_read(struct read_ctx *c, struct error *err)
+{
+    return c->audit ? store_run(c->a->store, STORE_TX_WRITE, record_tx, c, err) : 0;
 }
 
 static int
 read_receipt(struct read_ctx *c, struct error *err)
 {
     size_t len = c->folio != NULL ? strlen(c->folio) : 0;
-    bool write;
 
     if (c->who == NULL)
         return error_set(err, "forbidden", "No tiene permiso para realizar esta acción.");
@@ -80,9 +93,7 @@ read_receipt(struct read_ctx *c, struct error *err)
                          "los acuses no están disponibles: el servidor no tiene configurado el "
                          "sello (evidence.seal_cert, evidence.seal_key)");
 
-    /* Only staff and systems write (their audit event); a particular's read writes nothing. */
-    write = c->who->kind != APP_ACTOR_PARTICULAR;
-    return store_run(c->a->store, write ? STORE_TX_WRITE : STORE_TX_READ, read_tx, c, err);
+    return store_run(c->a->store, STORE_TX_READ, read_tx, c, err);
 }
 
 int
@@ -92,12 +103,14 @@ app_receipt_bundle(struct app *a, const struct app_actor *who, const char *folio
     struct read_ctx c = {.a = a, .who = who, .folio = folio, .request_id = request_id};
     int rc = read_receipt(&c, err);
 
-    /* FIXME(bundle outside the audited transaction): the audit event commits with the read
-     * of the receipt row, and the ledger builds the bundle in a read of its own, so an event
-     * may record a read whose bundle then failed (never a read without its event). */
     *json = NULL;
     if (rc == 0)
         rc = evidence_ledger_bundle(a->ledger, folio, app_now(a), json, err);
+    if (rc == 0 && record_read(&c, err) != 0) {
+        free(*json);
+        *json = NULL;
+        rc = -1;
+    }
     store_receipt_cleanup(&c.r);
     return rc;
 }
@@ -160,6 +173,12 @@ app_receipt_pdf(struct app *a, const struct app_actor *who, const char *folio,
     if (rc == 0)
         rc = slurp(path, pdf, len, err);
     unlink(path);
+    if (rc == 0 && record_read(&c, err) != 0) {
+        free(*pdf);
+        *pdf = NULL;
+        *len = 0;
+        rc = -1;
+    }
 
 out:
     evidence_receipt_cleanup(&r);

@@ -5,8 +5,8 @@
  * Authorized with receipt.read (docs/authorization.md): a particular reads only receipts
  * issued to its own RFC; any other folio, whether it exists or not, is "not_own_mailbox", so
  * that a particular learns nothing about others' folios. Officials and systems allowed to
- * read are recorded in the audit log (audit.h) in the transaction that reads the receipt,
- * before anything is handed out.
+ * read are recorded in the audit log (audit.h) once the bundle or PDF is built and before it
+ * is handed out: never a read without its event, never an event for a read that failed.
  *
  * Ownership: *json and *pdf are heap buffers the caller frees with free(). Thread-safety:
  * every function may run on any thread at once.
