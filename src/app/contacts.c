@@ -661,7 +661,12 @@ confirm_fn(struct store_tx *tx, void *arg, struct error *err)
 
     rc = find_contact(tx, j, &all, &n, err);
     if (rc == STORE_NOT_FOUND) {
-        rc = error_set(err, "contact_not_found", "no existe ese medio de contacto en su buzón");
+        /* Without a session (the link) an unknown id reads as a bad link, so that ids cannot
+         * be probed; with one, the particular is told plainly. */
+        rc = j->key != NULL
+                 ? error_set(err, "contact_code_invalid", "el enlace de validación no es válido")
+                 : error_set(err, "contact_not_found",
+                             "no existe ese medio de contacto en su buzón");
         goto out;
     }
     if (rc != STORE_OK)
