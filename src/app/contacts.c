@@ -382,7 +382,11 @@ register_fn(struct store_tx *tx, void *arg, struct error *err)
         deliver_message_cleanup(&m);
     }
 
-    /* 5.2 and 5.6: the mailbox waits for the new set to be confirmed. */
+    /* 5.2 and 5.6: the mailbox waits for the new set to be confirmed.
+     * FIXME(updating an enabled mailbox): the confirmed set was cancelled above and an enabled
+     * mailbox drops to contacts_registered, then to not_enabled if the new set expires; a
+     * gentler reading of 5.6 keeps the old set and the enabled state until the new set is
+     * confirmed, which needs the store's contact limits to count per set. */
     if (rc == STORE_OK && j->regpat[0] == '\0') {
         rc = ops->particular_set_mailbox(tx, j->p.id, STORE_MAILBOX_CONTACTS_REGISTERED,
                                          j->p.enabled_at, j->now, err);
