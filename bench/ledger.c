@@ -9,8 +9,8 @@
  * and the log's rows to it.
  *
  * Usage: bench_ledger [SECONDS_PER_PHASE] [STORE_URL]   (defaults 3 and a temporary SQLite)
- * The seal is SAT's public test CSD (BUZON_SHARED/fixtures/sat, or ../shared from the source
- * root). Build without sanitizers for meaningful figures: meson setup build && ninja -C build.
+ * The seal is SAT's public test CSD (BUZON_TEST_DATA/fixtures/sat, by default tests/ of the
+ * source root, run from there). Build without sanitizers for meaningful figures: meson setup build && ninja -C build.
  */
 #include "crypto/sign.h"
 #include "evidence/ledger.h"
@@ -92,7 +92,7 @@ int
 main(int argc, char **argv)
 {
     double seconds = argc > 1 ? strtod(argv[1], NULL) : 3.0, t0;
-    const char *shared = getenv("BUZON_SHARED") ? getenv("BUZON_SHARED") : "../shared";
+    const char *shared = getenv("BUZON_TEST_DATA") ? getenv("BUZON_TEST_DATA") : "tests";
     char dir[] = "/tmp/buzon-bench-ledger-XXXXXX", url[600], cert[512], key[512], pw[512];
     struct store_options opts = {.migrate = true, .pool_size = 1};
     struct evidence_ledger *l = NULL;

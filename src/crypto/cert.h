@@ -3,7 +3,7 @@
  * issuer, key usages, and whether it is an e.firma (FIEL) or a CSD.
  *
  * SAT's profile, as its published test certificates show (tests read them from
- * ../shared/fixtures/sat/):
+ * tests/fixtures/sat/):
  *   - the certificate number is the serial, whose bytes are ASCII digits;
  *   - subject x500UniqueIdentifier (2.5.4.45) = "RFC" for a person, "company RFC / representative
  *     RFC" for a company; subject serialNumber (2.5.4.5) = "CURP" for a person, " / representative

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from clitest import run, check, finish, json_lines
 
-SAT = os.path.join(os.environ["BUZON_SHARED"], "fixtures", "sat")
+SAT = os.path.join(os.environ["BUZON_TEST_DATA"], "fixtures", "sat")
 FIEL = os.path.join(SAT, "FIEL_AAA010101AAA")
 CSD = os.path.join(SAT, "CSD01_AAA010101AAA")
 INSIDE = "2019-06-01T12:00:00Z"  # inside the fixtures' validity (2017-05 .. 2021-05)

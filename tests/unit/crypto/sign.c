@@ -1,6 +1,6 @@
 /*
  * Tests of crypto/sign.h and crypto/cert.h on SAT's published test e.firma and CSD
- * ($BUZON_SHARED/fixtures/sat, whose README lists the facts checked here).
+ * (tests/fixtures/sat, whose README lists the facts checked here).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,7 +29,7 @@ fixture(const char *folder, const char *file)
 {
     static char path[4][512];
     static int next;
-    const char *shared = getenv("BUZON_SHARED");
+    const char *shared = getenv("BUZON_TEST_DATA");
     char *p = path[next++ % 4];
 
     assert_non_null(shared);

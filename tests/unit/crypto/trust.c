@@ -224,7 +224,7 @@ issued_efirma_follows_sats_profile(void **state)
 
     (void)state;
     snprintf(path, sizeof(path), "%s/fixtures/sat/FIEL_AAA010101AAA/certificate.cer",
-             getenv("BUZON_SHARED"));
+             getenv("BUZON_TEST_DATA"));
     assert_int_equal(crypto_cert_load(path, &fixture, &err), 0);
     assert_int_equal(info->kind, CRYPTO_CERT_EFIRMA);
     assert_string_equal(info->name, "JOSÉ PEÑA NIETO");
@@ -357,7 +357,7 @@ certificate_of_an_unknown_issuer_is_refused(void **state)
     assert_non_null(strstr(err.message, "no es una autoridad de confianza"));
 
     snprintf(path, sizeof(path), "%s/fixtures/sat/FIEL_AAA010101AAA/certificate.cer",
-             getenv("BUZON_SHARED"));
+             getenv("BUZON_TEST_DATA"));
     assert_int_equal(crypto_cert_load(path, &sat, &err), 0);
     assert_int_equal(crypto_trust_check_chain(trust, sat, utc(2019, 6, 1), &err), -1);
     assert_string_equal(err.code, "chain_unknown_issuer");
@@ -393,7 +393,7 @@ test_issuer_is_refused_in_production(void **state)
     (void)state;
     assert_int_equal(crypto_trust_new(&o, &trust, &err), 0);
     snprintf(path, sizeof(path), "%s/fixtures/sat/FIEL_AAA010101AAA/certificate.cer",
-             getenv("BUZON_SHARED"));
+             getenv("BUZON_TEST_DATA"));
     assert_int_equal(crypto_cert_load(path, &sat, &err), 0);
     assert_int_equal(crypto_trust_check_chain(trust, sat, utc(2019, 6, 1), &err), -1);
     assert_string_equal(err.code, "chain_test_issuer");

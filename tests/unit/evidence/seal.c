@@ -29,7 +29,7 @@ static const int64_t when = INT64_C(1559390400000000);
 static int
 setup(void **state)
 {
-    const char *shared = getenv("BUZON_SHARED");
+    const char *shared = getenv("BUZON_TEST_DATA");
     struct fixture *f = calloc(1, sizeof(*f));
     struct error err = {0};
 
