@@ -729,11 +729,22 @@ confirm_fn(struct store_tx *tx, void *arg, struct error *err)
             j->set[j->n_set++] = all[i];
     }
     if (c->regpat[0] == '\0') {
-        /* Terms signed before (5.6: contact means updated later) keep the mailbox enabled. */
-        enum store_mailbox_state st =
-            j->p.enabled_at != 0 ? STORE_MAILBOX_ENABLED : STORE_MAILBOX_CONTACTS_CONFIRMED;
+        /* An enabled mailbox (5.6: contact means updated later) is enabled again: under these
+         * rules when it signed the terms here, under the 2020 rules (5.4) when it was imported
+         * enabled and never signed them here. */
+        enum store_mailbox_state st = STORE_MAILBOX_CONTACTS_CONFIRMED;
+        struct store_terms terms;
 
-        rc = ops->particular_set_mailbox(tx, j->p.id, st, j->p.enabled_at, j->now, err);
+        if (j->p.enabled_at != 0) {
+            rc = ops->terms_latest(tx, j->p.id, &terms, err);
+            st = rc == STORE_OK ? STORE_MAILBOX_ENABLED : STORE_MAILBOX_ENABLED_2020;
+            if (rc == STORE_NOT_FOUND) {
+                error_clear(err);
+                rc = STORE_OK;
+            }
+        }
+        if (rc == STORE_OK)
+            rc = ops->particular_set_mailbox(tx, j->p.id, st, j->p.enabled_at, j->now, err);
         j->p.mailbox_state = st;
     }
     if (rc == STORE_OK)

@@ -236,6 +236,46 @@ register_rfc(struct app *a, const char *rfc, struct app_contacts_result *out)
     OK(app_contacts_register(a, &who, &rq, out, ERR(e_)));
 }
 
+/* Confirm every contact of reg by its code (e-mails too). */
+static void
+confirm_all(struct app *a, const struct app_actor *who, const struct app_contacts_result *reg,
+            struct app_confirm_result *res)
+{
+    char code[7];
+
+    for (size_t i = 0; i < reg->n; i++) {
+        code_of(reg->contacts[i].id, code);
+        OK(app_contacts_confirm_code(a, who, reg->contacts[i].id, code, res, ERR(e_)));
+    }
+}
+
+/* 5.4 and 5.6: a mailbox enabled under the 2020 rules that updates its contact means is enabled
+ * under those rules again once they are confirmed, with its original date. */
+static void
+a_2020_mailbox_updating_its_contacts_stays_a_2020_mailbox(void **state)
+{
+    struct app *a = *state;
+    struct app_actor who = particular(RFC);
+    struct app_contacts_result reg;
+    struct app_confirm_result res;
+    struct store_tx *tx = NULL;
+    int64_t enabled_2020 = fake_now - 400LL * 24 * HOUR;
+
+    register_rfc(a, RFC, &reg);
+    free(reg.contacts);
+    OK(store->ops->begin(store, STORE_TX_WRITE, &tx, ERR(e_)));
+    OK(store->ops->particular_set_mailbox(tx, record(RFC).id, STORE_MAILBOX_ENABLED_2020,
+                                          enabled_2020, fake_now, ERR(e_)));
+    OK(store->ops->commit(tx, ERR(e_)));
+
+    register_rfc(a, RFC, &reg);
+    confirm_all(a, &who, &reg, &res);
+    assert_string_equal(res.mailbox_state, "enabled_2020");
+    assert_int_equal(record(RFC).mailbox_state, STORE_MAILBOX_ENABLED_2020);
+    assert_true(record(RFC).enabled_at == enabled_2020);
+    free(reg.contacts);
+}
+
 static void
 registering_then_confirming_both_kinds_enables_the_next_step(void **state)
 {
@@ -595,6 +635,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             registering_then_confirming_both_kinds_enables_the_next_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_2020_mailbox_updating_its_contacts_stays_a_2020_mailbox,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(at_72_hours_confirming_is_refused_and_the_set_cancelled,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
