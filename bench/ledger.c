@@ -10,7 +10,8 @@
  *
  * Usage: bench_ledger [SECONDS_PER_PHASE] [STORE_URL]   (defaults 3 and a temporary SQLite)
  * The seal is SAT's public test CSD (BUZON_TEST_DATA/fixtures/sat, by default tests/ of the
- * source root, run from there). Build without sanitizers for meaningful figures: meson setup build && ninja -C build.
+ * source root, run from there). Build without sanitizers for meaningful figures:
+ * meson setup build && ninja -C build.
  */
 #include "crypto/sign.h"
 #include "evidence/ledger.h"

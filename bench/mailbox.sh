@@ -37,12 +37,19 @@ printf 'Contraseña de bench\n' >"$work/pw"
 printf 'rfc,enabled_date\n%s,2021-03-04\n' "$rfc" >"$work/import.csv"
 "$buzon" mailbox --data-dir "$work/var" import-2020 "$work/import.csv" >/dev/null
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
 BUZON_EFIRMA_TRUST_DIR="$work/ca/trust" BUZON_EFIRMA_PROFILE=test \
 BUZON_EFIRMA_CRL_DIR="$work/ca/crl" BUZON_SERVER_THREADS="$threads" \
-    "$buzon" serve --listen "127.0.0.1:$port" --data-dir "$work/var" >/dev/null 2>"$work/buzon.log" &
+    "$buzon" serve --listen "127.0.0.1:$port" --data-dir "$work/var" \
+        >/dev/null 2>"$work/buzon.log" &
 pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+    sleep 0.1
+done
 
 token=$(BUZON="$buzon" W="$work" RFC="$rfc" PORT="$port" python3 - <<'PY'
 import base64, datetime, json, os, subprocess, urllib.request
@@ -71,7 +78,7 @@ mkdir -p "$work/nginx/html"
 printf '%s' "$body" >"$work/nginx/html/mailbox.json"
 chmod 755 "$work" "$work/nginx" "$work/nginx/html"
 chmod 644 "$work/nginx/html/mailbox.json"
-nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+nginx_port=$(free_port)
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes $threads;
 daemon off;
@@ -95,7 +102,10 @@ http {
 CONF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/mailbox.json" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do
+    curl -sf "http://127.0.0.1:$nginx_port/mailbox.json" >/dev/null && break
+    sleep 0.1
+done
 
 # CPU time (user + system, in clock ticks) used so far by the given processes.
 hz=$(getconf CLK_TCK)
@@ -140,8 +150,8 @@ buzon_rps=$(median "${b[@]}") buzon_cpu=$(median "${bc[@]}")
 errors=$(grep -c '"status":[^2]' "$work/buzon.log" || true)
 wrk_errors=$(grep -E 'Non-2xx|Socket errors' "$work/wrk.txt" | sort | uniq -c || true)
 
-printf 'body of %d bytes, %d threads/workers, 64 keep-alive connections, median of %d runs of %ss\n' \
-    "${#body}" "$threads" "$rounds" "$seconds"
+printf 'body of %d bytes, %d threads/workers, 64 keep-alive connections, ' "${#body}" "$threads"
+printf 'median of %d runs of %ss\n' "$rounds" "$seconds"
 printf 'runs (req/s): nginx %s | mailbox %s\n' "${n[*]}" "${b[*]}"
 printf 'runs (req/CPU-s): nginx %s | mailbox %s\n' "${nc[*]}" "${bc[*]}"
 pct() { echo "$1 $2" | awk '{printf "%.1f", 100 * $1 / $2}'; }

@@ -2,7 +2,6 @@
 #include "app/clarifications.h"
 
 #include "app/audit.h"
-
 #include "app/mailbox.h"
 #include "base/log.h"
 #include "core/mem.h"

@@ -3,7 +3,6 @@
 
 #include "app/mailbox.h"
 #include "app/secret.h"
-
 #include "base/log.h"
 #include "core/email.h"
 #include "core/ident.h"

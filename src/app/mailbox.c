@@ -2,7 +2,6 @@
 #include "app/mailbox.h"
 
 #include "app/audit.h"
-
 #include "base/log.h"
 #include "core/civil.h"
 #include "core/clock.h"

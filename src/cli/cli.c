@@ -38,7 +38,7 @@ cli_error_from(int exit_code, const struct error *err)
 }
 
 struct config *
-cli_load_config(const char *path, struct error *err)
+cli_load_config(const char *path, const char *data_dir, struct error *err)
 {
     struct config *cfg = config_new();
 
@@ -47,6 +47,8 @@ cli_load_config(const char *path, struct error *err)
     if (path != NULL && config_load_file(cfg, path, err) != 0)
         goto fail;
     if (config_load_env(cfg, err) != 0)
+        goto fail;
+    if (data_dir != NULL && config_set(cfg, "server", "data_dir", data_dir, err) != 0)
         goto fail;
 
     /* Sections with their own parsers are checked here too, so that every command, and

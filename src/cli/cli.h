@@ -41,10 +41,11 @@ int cli_error_from(int exit_code, const struct error *err);
 
 /*
  * Build the configuration: defaults, then the file (path when not NULL; otherwise ./buzon.ini
- * when it exists), then BUZON_* environment variables. Returns the config (caller frees with
- * config_free) or NULL with err filled.
+ * when it exists), then BUZON_* environment variables, then the --data-dir option (data_dir,
+ * may be NULL) as server.data_dir. Returns the config (caller frees with config_free) or NULL
+ * with err filled.
  */
-struct config *cli_load_config(const char *path, struct error *err);
+struct config *cli_load_config(const char *path, const char *data_dir, struct error *err);
 
 /*
  * Read a whole file (path in; "-" reads stdin) into a NUL-terminated heap buffer (*out, caller

@@ -604,7 +604,7 @@ static int
 build_env(const struct opts *o, struct env *env, struct error *err)
 {
     struct calendar_list list = {0};
-    struct config *cfg = cli_load_config(o->config, err);
+    struct config *cfg = cli_load_config(o->config, NULL, err);
     int rc = -1;
 
     if (cfg == NULL || clockconf_policy(cfg, &env->policy, err) != 0)

@@ -496,7 +496,7 @@ cmd_verify(int argc, char **argv)
                          a.at);
 
     rc = CLI_USAGE;
-    cfg = cli_load_config(a.config, &err);
+    cfg = cli_load_config(a.config, NULL, &err);
     if (cfg == NULL || load_trust(&a, cfg, &trust, &err) != 0 ||
         crypto_cert_load(a.cer, &cert, &err) != 0 ||
         cli_read_file(a.in, MAX_INPUT, &data, &len, &err) != 0) {

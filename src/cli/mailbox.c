@@ -149,13 +149,9 @@ cli_mailbox(int argc, char **argv)
     if (strcmp(verb, "import-2020") != 0 && strcmp(verb, "show") != 0)
         return cli_error(CLI_USAGE, "usage", "subcomando desconocido: «%s»", verb);
 
-    cfg = cli_load_config(config_path, &err);
+    cfg = cli_load_config(config_path, data_dir, &err);
     if (cfg == NULL)
         return cli_error_from(CLI_USAGE, &err);
-    if (data_dir != NULL && config_set(cfg, "server", "data_dir", data_dir, &err) != 0) {
-        rc = cli_error_from(CLI_USAGE, &err);
-        goto out;
-    }
     if (cli_store_open(cfg, config_bool(cfg, "store", "migrate_on_start"), &s, NULL, &err) !=
         STORE_OK) {
         rc = cli_error_from(CLI_FAIL, &err);

@@ -37,7 +37,8 @@ usage(FILE *out)
                  "  0  correcto\n"
                  "  1  falla: la operación no pudo hacerse, o un valor revisado no es válido\n"
                  "  2  uso incorrecto o entrada mal formada: no se hizo nada\n\n"
-                 "Configuración: buzon.ini en el directorio actual o --config ARCHIVO; cada clave\n"
+                 "Configuración: buzon.ini en el directorio actual o --config ARCHIVO; "
+                 "cada clave\n"
                  "puede sustituirse con la variable de entorno BUZON_SECCION_CLAVE\n"
                  "(docs/configuration.md).\n");
 }

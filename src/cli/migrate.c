@@ -53,13 +53,9 @@ cli_migrate(int argc, char **argv)
     if (optind != argc)
         return cli_error(CLI_USAGE, "usage", "argumento inesperado: «%s»", argv[optind]);
 
-    cfg = cli_load_config(config_path, &err);
+    cfg = cli_load_config(config_path, data_dir, &err);
     if (cfg == NULL)
         return cli_error_from(CLI_USAGE, &err);
-    if (data_dir != NULL && config_set(cfg, "server", "data_dir", data_dir, &err) != 0) {
-        rc = cli_error_from(CLI_USAGE, &err);
-        goto out;
-    }
 
     if (cli_store_open(cfg, true, &s, &applied, &err) != STORE_OK ||
         store_schema_version(s, &dbv, &progv, &err) != STORE_OK) {

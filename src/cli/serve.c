@@ -201,11 +201,10 @@ cli_serve(int argc, char **argv)
         return cli_error(CLI_USAGE, "usage", "argumento inesperado: «%s»", argv[optind]);
 
     /* Options override the file and the environment; a bad value stops start-up. */
-    cfg = cli_load_config(config_path, &err);
+    cfg = cli_load_config(config_path, data_dir, &err);
     if (cfg == NULL)
         return cli_error_from(CLI_USAGE, &err);
-    if ((listen != NULL && config_set(cfg, "server", "listen", listen, &err) != 0) ||
-        (data_dir != NULL && config_set(cfg, "server", "data_dir", data_dir, &err) != 0)) {
+    if (listen != NULL && config_set(cfg, "server", "listen", listen, &err) != 0) {
         rc = cli_error_from(CLI_USAGE, &err);
         goto out;
     }

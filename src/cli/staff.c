@@ -4,13 +4,15 @@
  * an administrator's session: that is how the first administrator is created. Each change is
  * recorded in the audit log as done at the command line.
  */
-#include "cli/cli.h"
-#include "cli/commands.h"
-#include "cli/storecfg.h"
 
 #include "app/app.h"
 #include "app/staff.h"
 #include "base/log.h"
+#include "cli/appcfg.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/storecfg.h"
+#include "core/civil.h"
 #include "core/mem.h"
 
 #include <getopt.h>
@@ -133,28 +135,25 @@ parse_opts(int argc, char **argv, struct opts *o, void (*usage)(FILE *), bool *h
 struct env {
     struct config *cfg;
     struct store *store;
+    struct cli_app_parts parts;
     struct app *app;
 };
 
 static int
 open_env(const struct opts *o, struct env *e)
 {
-    struct app_options ao = {0};
     struct error err = {0};
 
     *e = (struct env){0};
-    e->cfg = cli_load_config(o->config, &err);
+    e->cfg = cli_load_config(o->config, o->data_dir, &err);
     if (e->cfg == NULL)
-        return cli_error_from(CLI_USAGE, &err);
-    if (o->data_dir != NULL && config_set(e->cfg, "server", "data_dir", o->data_dir, &err) != 0)
         return cli_error_from(CLI_USAGE, &err);
     log_set_rfc_key(config_str(e->cfg, "log", "rfc_hash_key"));
     if (cli_store_open(e->cfg, config_bool(e->cfg, "store", "migrate_on_start"), &e->store, NULL,
                        &err) != STORE_OK)
         return cli_error_from(CLI_FAIL, &err);
-    ao.store = e->store;
-    ao.policy.api_token_days = config_int(e->cfg, "auth", "api_token_days");
-    e->app = app_new(&ao);
+    if (cli_app_open(e->cfg, e->store, NULL, false, &e->parts, &e->app, &err) != 0)
+        return cli_error_from(CLI_USAGE, &err);
     return CLI_OK;
 }
 
@@ -162,18 +161,9 @@ static void
 close_env(struct env *e)
 {
     app_free(e->app);
+    cli_app_parts_free(&e->parts);
     store_close(e->store);
     config_free(e->cfg);
-}
-
-static void
-iso_utc(int64_t us, char out[32])
-{
-    time_t t = (time_t)(us / 1000000);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void
@@ -187,10 +177,10 @@ print_json(json_t *j)
 static json_t *
 staff_json(const struct app_staff *s)
 {
-    char roles[128], created[32];
+    char roles[128], created[CIVIL_INSTANT_LEN];
 
     app_roles_format(s->roles, roles, sizeof(roles));
-    iso_utc(s->created_at, created);
+    civil_format_utc(s->created_at, created);
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)s->id, "rfc", s->rfc,
                      "name", s->name, "roles", roles, "unit", s->unit, "active", s->active,
                      "created_at", created);
@@ -299,18 +289,18 @@ cli_staff(int argc, char **argv)
 static json_t *
 token_json(const struct app_token *t)
 {
-    char scopes[128], created[32], expires[32];
+    char scopes[128], created[CIVIL_INSTANT_LEN], expires[CIVIL_INSTANT_LEN];
     json_t *j;
 
     app_scopes_format(t->scopes, scopes, sizeof(scopes));
-    iso_utc(t->created_at, created);
-    iso_utc(t->expires_at, expires);
+    civil_format_utc(t->created_at, created);
+    civil_format_utc(t->expires_at, expires);
     j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)t->id, "name", t->name, "scopes",
                   scopes, "created_at", created, "expires_at", expires);
     if (t->revoked_at != 0) {
-        char revoked[32];
+        char revoked[CIVIL_INSTANT_LEN];
 
-        iso_utc(t->revoked_at, revoked);
+        civil_format_utc(t->revoked_at, revoked);
         json_object_set_new(j, "revoked_at", json_string(revoked));
     }
     return j;
@@ -346,8 +336,8 @@ token_issue(struct env *e, const struct opts *o)
     if (o->days != NULL) {
         days = parse_number(o->days, APP_API_TOKEN_DAYS_MAX);
         if (days < 0)
-            return cli_error(CLI_USAGE, "token_invalid",
-                             "--days debe ser un número de días de 1 a %d", APP_API_TOKEN_DAYS_MAX);
+            return cli_error(CLI_USAGE, "token_invalid", "--days debe ser de 1 a %d días",
+                             APP_API_TOKEN_DAYS_MAX);
     }
     if (app_scopes_parse(o->scopes, &scopes, &err) != 0)
         return cli_error_from(CLI_USAGE, &err);

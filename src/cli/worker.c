@@ -104,13 +104,9 @@ cli_worker(int argc, char **argv)
     if (optind != argc)
         return cli_error(CLI_USAGE, "usage", "argumento inesperado: «%s»", argv[optind]);
 
-    cfg = cli_load_config(config_path, &err);
+    cfg = cli_load_config(config_path, data_dir, &err);
     if (cfg == NULL)
         return cli_error_from(CLI_USAGE, &err);
-    if (data_dir != NULL && config_set(cfg, "server", "data_dir", data_dir, &err) != 0) {
-        rc = cli_error_from(CLI_USAGE, &err);
-        goto out;
-    }
     log_level_parse(config_str(cfg, "log", "level"), &lvl);
     log_set_level(lvl);
     log_set_rfc_key(config_str(cfg, "log", "rfc_hash_key"));

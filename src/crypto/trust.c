@@ -380,7 +380,9 @@ crypto_trust_new(const struct crypto_trust_options *opts, struct crypto_trust **
     pthread_mutex_init(&trust->crl_reload, NULL);
 
     if (opts->dir == NULL || opts->dir[0] == '\0') {
-        error_set(err, "trust_dir", "no se indicó el directorio de autoridades (efirma.trust_dir)");
+        error_set(err, "trust_dir",
+                  "no se indicó el directorio de autoridades "
+                  "(efirma.trust_dir)");
         goto fail;
     }
     load_denylist(trust, opts->dir);
@@ -520,7 +522,10 @@ chain_error(X509_STORE_CTX *ctx, const struct crypto_cert *cert, struct error *e
                        "la firma de la autoridad sobre el certificado %s no es válida", num);
         break;
     default:
-        rc = error_set(err, "chain_invalid", "la cadena de certificación de %s no es válida", num);
+        rc = error_set(err, "chain_invalid",
+                       "la cadena de certificación "
+                       "de %s no es válida",
+                       num);
     }
     error_detail(err, "x509: %s (profundidad %d)", X509_verify_cert_error_string(code), depth);
     return rc;

@@ -1,8 +1,7 @@
 /* util.c - small helpers the files of src/crypto/ share (see internal.h). */
+#include "core/mem.h"
 #include "crypto/internal.h"
 #include "crypto/sign.h"
-
-#include "core/mem.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -3,11 +3,12 @@
  * IMSS systems (administrator role; docs/authorization.md). Decisions are in app/staff.h.
  */
 #include "app/staff.h"
+#include "core/civil.h"
 #include "core/mem.h"
 #include "http/json.h"
-#include "http/shared.h"
 #include "http/problem.h"
 #include "http/routes.h"
+#include "http/shared.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,7 +60,7 @@ post_staff(struct http_request *req, struct http_response *resp)
     struct app_staff in = {0}, out;
     struct app_actor who;
     struct error err = {0};
-    char roles[128], created[32];
+    char roles[128], created[CIVIL_INSTANT_LEN];
     const char *rfc, *name, *unit;
     json_t *body;
 
@@ -90,7 +91,7 @@ post_staff(struct http_request *req, struct http_response *resp)
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
-    http_iso_utc(out.created_at, created);
+    civil_format_utc(out.created_at, created);
     http_response_json(req, resp, 201,
                        json_pack("{s:{s:I, s:s, s:s, s:o, s:s, s:b, s:s}}", "staff", "id",
                                  (json_int_t)out.id, "rfc", out.rfc, "name", out.name, "roles",
@@ -105,7 +106,7 @@ post_token(struct http_request *req, struct http_response *resp)
     struct app_actor who;
     struct app_token t;
     struct error err = {0};
-    char scopes_text[128], created[32], expires[32];
+    char scopes_text[128], created[CIVIL_INSTANT_LEN], expires[CIVIL_INSTANT_LEN];
     uint32_t scopes = 0;
     json_int_t days = 0;
     const char *name;
@@ -135,8 +136,8 @@ post_token(struct http_request *req, struct http_response *resp)
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
-    http_iso_utc(t.created_at, created);
-    http_iso_utc(t.expires_at, expires);
+    civil_format_utc(t.created_at, created);
+    civil_format_utc(t.expires_at, expires);
     /* The token is shown this once; only its hash is kept. */
     http_response_json(req, resp, 201,
                        json_pack("{s:s, s:I, s:s, s:o, s:s, s:s}", "token", t.token, "id",

@@ -5,10 +5,12 @@
  * app/audit.h.
  */
 #include "app/audit.h"
+
+#include "core/civil.h"
 #include "http/problem.h"
-#include "http/shared.h"
 #include "http/query.h"
 #include "http/routes.h"
+#include "http/shared.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,10 +58,10 @@ entries_json(const struct app_audit_entry *items, size_t n, bool full)
     json_t *list = json_array();
 
     for (size_t i = 0; i < n; i++) {
-        char at[32];
+        char at[CIVIL_INSTANT_LEN];
         json_t *actor, *e;
 
-        http_iso_utc(items[i].at, at);
+        civil_format_utc(items[i].at, at);
         actor = json_pack("{s:s, s:I, s:s}", "kind", kind_name(items[i].kind), "id",
                           (json_int_t)items[i].actor_id, "name", items[i].actor_name);
         e = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)items[i].id, "at", at, "actor",

@@ -5,14 +5,16 @@
  * them.
  */
 #include "app/contacts.h"
+
 #include "base/log.h"
+#include "core/civil.h"
 #include "core/mem.h"
 #include "http/auth.h"
-#include "http/shared.h"
 #include "http/json.h"
 #include "http/problem.h"
 #include "http/query.h"
 #include "http/routes.h"
+#include "http/shared.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +29,11 @@ static json_t *
 contact_json(const struct app_contact *c)
 {
     static const char *const states[] = {"pending", "confirmed", "cancelled"};
-    char deadline[32], confirmed[32];
+    char deadline[CIVIL_INSTANT_LEN], confirmed[CIVIL_INSTANT_LEN];
     json_t *o;
 
-    http_iso_utc(c->deadline, deadline);
-    http_iso_utc(c->confirmed_at, confirmed);
+    civil_format_utc(c->deadline, deadline);
+    civil_format_utc(c->confirmed_at, confirmed);
     o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:i}", "id", (json_int_t)c->id, "kind",
                   c->kind == APP_CONTACT_EMAIL ? "email" : "mobile", "address", c->address, "state",
                   states[(unsigned)c->state < 3 ? c->state : 2], "deadline", deadline,
@@ -222,7 +224,8 @@ get_confirm_page(struct http_request *req, struct http_response *resp)
     if (!plain(c, 18) || !plain(k, APP_CONTACT_KEY_LEN) || http_parse_id(c) == 0) {
         snprintf(html, sizeof(html),
                  "%s<p>El enlace de confirmación está incompleto. Cópielo completo desde el "
-                 "correo que recibió, o escriba el código de 6 dígitos en el Buzón IMSS.</p>\n%s",
+                 "correo que recibió, o escriba el código de 6 dígitos en el Buzón "
+                 "IMSS.</p>\n%s",
                  page_head, page_tail);
         send_page(req, resp, 400, html);
         return;
@@ -235,8 +238,8 @@ get_confirm_page(struct http_request *req, struct http_response *resp)
              "<input type=\"hidden\" name=\"contact\" value=\"%s\">\n"
              "<input type=\"hidden\" name=\"key\" value=\"%s\">\n"
              "<button type=\"submit\">Confirmar mi correo electrónico</button>\n</form>\n"
-             "<p>Si usted no registró esta dirección, cierre esta página: sin confirmación no se "
-             "usará.</p>\n%s",
+             "<p>Si usted no registró esta dirección, cierre esta página: sin "
+             "confirmación no se usará.</p>\n%s",
              page_head, c, k, page_tail);
     send_page(req, resp, 200, html);
 }
@@ -267,8 +270,8 @@ confirm_link_page(struct http_request *req, struct http_response *resp,
         }
         snprintf(html, sizeof(html),
                  "%s<p>No se pudo confirmar el correo electrónico: %s.</p>\n"
-                 "<p>Puede escribir el código de 6 dígitos en el Buzón IMSS o registrar de nuevo "
-                 "sus medios de contacto.</p>\n%s",
+                 "<p>Puede escribir el código de 6 dígitos en el Buzón IMSS o registrar "
+                 "de nuevo sus medios de contacto.</p>\n%s",
                  page_head, text, page_tail);
         send_page(req, resp, err != NULL ? http_problem_status(err->code, NULL) : 500, html);
         return;

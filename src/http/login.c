@@ -5,15 +5,16 @@
  * file only carries them.
  */
 #include "http/login.h"
-#include "http/shared.h"
 
 #include "app/login.h"
 #include "app/staff.h"
 #include "base/log.h"
+#include "core/civil.h"
 #include "core/mem.h"
 #include "http/json.h"
 #include "http/problem.h"
 #include "http/routes.h"
+#include "http/shared.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,7 +106,7 @@ post_challenge(struct http_request *req, struct http_response *resp)
 {
     struct app_challenge c;
     struct error err = {0};
-    char expires[32];
+    char expires[CIVIL_INSTANT_LEN];
 
     if (no_app(req, resp))
         return;
@@ -113,7 +114,7 @@ post_challenge(struct http_request *req, struct http_response *resp)
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
-    http_iso_utc(c.expires_at, expires);
+    civil_format_utc(c.expires_at, expires);
     http_response_json(req, resp, 201,
                        json_pack("{s:s, s:s, s:s}", "nonce", c.nonce, "expires_at", expires,
                                  "canonical", "||buzon-login|1|NONCE|RFC|INSTANT||"));
@@ -142,11 +143,11 @@ set_cookie(struct http_request *req, struct http_response *resp, const char *tok
 static json_t *
 session_json(const struct app_session *s)
 {
-    char expires[32], max_expires[32];
+    char expires[CIVIL_INSTANT_LEN], max_expires[CIVIL_INSTANT_LEN];
     json_t *root;
 
-    http_iso_utc(s->expires_at, expires);
-    http_iso_utc(s->max_expires_at, max_expires);
+    civil_format_utc(s->expires_at, expires);
+    civil_format_utc(s->max_expires_at, max_expires);
     root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "token", s->token, "token_type",
                      "Bearer", "session_id", s->session_id, "rfc", s->rfc, "certificate_number",
                      s->cert_number, "expires_at", expires, "max_expires_at", max_expires);

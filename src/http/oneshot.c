@@ -169,7 +169,9 @@ parse_body(struct http_service *svc, struct http_exchange *ex, const char *buf, 
     if (*end != '\0')
         return bad("Content-Length no es un número.");
     if (n > http_service_body_limit(svc, ex))
-        return (struct parse){413, "body_too_large", "El cuerpo de la solicitud excede el máximo."};
+        return (struct parse){413, "body_too_large",
+                              "El cuerpo de la solicitud "
+                              "excede el máximo."};
     if (n != len - pos)
         return bad("El cuerpo no mide lo que dice Content-Length.");
 

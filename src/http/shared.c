@@ -1,10 +1,10 @@
 /* shared.c - pieces the resource files share (shared.h). */
 #include "http/shared.h"
 
+#include "core/civil.h"
 #include "http/problem.h"
 
 #include <stdio.h>
-#include <time.h>
 
 bool
 http_no_app(struct http_request *req, struct http_response *resp)
@@ -16,24 +16,14 @@ http_no_app(struct http_request *req, struct http_response *resp)
     return true;
 }
 
-void
-http_iso_utc(int64_t us, char out[32])
-{
-    time_t t = (time_t)(us / 1000000);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 json_t *
 http_json_instant(int64_t us)
 {
-    char out[32];
+    char out[CIVIL_INSTANT_LEN];
 
     if (us == 0)
         return json_null();
-    http_iso_utc(us, out);
+    civil_format_utc(us, out);
     return json_string(out);
 }
 

@@ -14,9 +14,6 @@
 /* True (and resp answered 503) when req has no application context (`--request-file`). */
 bool http_no_app(struct http_request *req, struct http_response *resp);
 
-/* Microseconds UTC as "YYYY-MM-DDTHH:MM:SSZ" into out. */
-void http_iso_utc(int64_t us, char out[32]);
-
 /* Microseconds UTC as "YYYY-MM-DDTHH:MM:SSZ", or JSON null for 0. New reference. */
 json_t *http_json_instant(int64_t us);
 

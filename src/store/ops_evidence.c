@@ -401,8 +401,7 @@ outbox_finish(struct store_tx *tx, int64_t id, int32_t attempts,
     int rc = check_reply(tx, "la respuesta del proveedor", o->reply, STORE_REPLY_MAX, err);
 
     if (rc == STORE_OK)
-        rc =
-            check_reply(tx, "la transcripción del envío", o->transcript, STORE_TRANSCRIPT_MAX, err);
+        rc = check_reply(tx, "la transcripción", o->transcript, STORE_TRANSCRIPT_MAX, err);
     if (rc == STORE_OK)
         rc = check_reply(tx, "la referencia del mensaje", o->reference, STORE_REFERENCE_MAX, err);
     if (rc == STORE_OK && (o->state == STORE_OUTBOX_SENDING || (unsigned)o->state > 3))

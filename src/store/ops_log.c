@@ -66,7 +66,10 @@ folio_next(struct store_tx *tx, int year, int64_t *seq, struct error *err)
 
     *seq = -1;
     if (year < 2000 || year > 9999)
-        return store__invalid(tx, err, "store_folio_year", "año de folio fuera de rango: %d", year);
+        return store__invalid(tx, err, "store_folio_year",
+                              "año de folio "
+                              "fuera de rango: %d",
+                              year);
     return store__fail(tx, store__one(tx, &q_folio_next, args, 1, read_i64, seq, err));
 }
 

@@ -107,7 +107,9 @@ tx_commit(struct store_tx *tx, struct error *err)
 
     if (tx->failed) {
         tx_rollback(tx);
-        error_set(err, "store_tx_failed", "la transacción falló antes de confirmarse y se deshizo");
+        error_set(err, "store_tx_failed",
+                  "la transacción falló antes de confirmarse "
+                  "y se deshizo");
         return STORE_ERROR;
     }
 

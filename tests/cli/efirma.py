@@ -50,7 +50,8 @@ rc, out, err = run("efirma", "--help")
 check("efirma --help lists the subcommands", rc == 0 and "test-issue" in out and "verify" in out)
 for sub in ["inspect", "sign", "verify", "test-ca", "test-issue", "test-revoke"]:
     rc, out, err = run("efirma", sub, "--help")
-    check(f"efirma {sub} --help is Spanish usage", rc == 0 and out.startswith(f"Uso: buzon efirma {sub}"), out[:60])
+    check(f"efirma {sub} --help is Spanish usage",
+          rc == 0 and out.startswith(f"Uso: buzon efirma {sub}"), out[:60])
 
 # --- the fixtures read as their README says ---------------------------------------------------
 rc, out, err = run("efirma", "inspect", os.path.join(FIEL, "certificate.cer"))
@@ -180,7 +181,8 @@ check("the kind failure explains that an e.firma is needed",
 # --- trust: test issuer in production, unknown issuer -------------------------------------------
 ca = os.path.join(work, "ca")
 rc, out, err = run("efirma", "test-ca", ca)
-check("test-ca creates a test authority", rc == 0 and os.path.exists(os.path.join(ca, "ac.pem")), err)
+check("test-ca creates a test authority",
+      rc == 0 and os.path.exists(os.path.join(ca, "ac.pem")), err)
 trust = os.path.join(ca, "trust")
 
 prod = os.path.join(work, "prodtrust")
@@ -337,7 +339,7 @@ check("responder down, policy accept: valid, recorded as not checked",
       rc == 0 and res["valid"] and rev.get("status") == "skipped" and rev.get("checked") is False,
       str(res) + err)
 
-# --- CRL -------------------------------------------------------------------------------------------
+# --- CRL ----------------------------------------------------------------------------------------
 crl_env = {**test_env, "BUZON_EFIRMA_CRL_DIR": os.path.join(ca, "crl")}
 rc, res, err = verify(os.path.join(work, "plain_revoked.cer"), sign_with("plain_revoked"),
                       env=crl_env)

@@ -18,7 +18,8 @@ with tempfile.TemporaryDirectory() as tmp:
     rows = ["rfc,enabled_date", "EKU9003173C9,2021-03-04"]
     for i in range(12000):
         yy, mm, dd = 50 + i // 336 % 40, i // 28 % 12 + 1, i % 28 + 1
-        rows.append(f"AB{chr(65 + i // 13440 % 26)}{yy:02d}{mm:02d}{dd:02d}A{i % 10}{i // 4480 % 10},"
+        letter = chr(65 + i // 13440 % 26)
+        rows.append(f"AB{letter}{yy:02d}{mm:02d}{dd:02d}A{i % 10}{i // 4480 % 10},"
                     "2022-05-06")
     with open(good, "w", encoding="utf-8") as f:
         f.write("\n".join(rows) + "\n")

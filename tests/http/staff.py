@@ -286,7 +286,8 @@ try:
                 "--data-dir", DATA)
     st, who, _ = call("GET", "/api/v1/session", token=AUD)
     check("buzon staff update changes the roles of an open session",
-          json.loads(out)["roles"] == "handler,auditor" and who.get("roles") == ["handler", "auditor"]
+          json.loads(out)["roles"] == "handler,auditor"
+          and who.get("roles") == ["handler", "auditor"]
           and who.get("name") == "Aurora Auditora", f"{out} {who}")
     buzon("staff", "update", "--rfc", AUDITOR, "--inactive", "--data-dir", DATA)
     st, doc, _ = call("GET", f"/api/v1/audit?rfc={PERSON}", token=AUD)
