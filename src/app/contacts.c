@@ -426,7 +426,9 @@ app_contacts_register(struct app *a, const struct app_actor *who,
     if (app_authorize(who, APP_ACTION_CONTACTS_REGISTER, &target, NULL, err) != 0)
         return -1;
     if (who->kind != APP_ACTOR_PARTICULAR)
-        return error_set(err, "forbidden", "solo la persona particular registra sus medios");
+        return error_set(
+            err, "forbidden",
+            "solo la persona particular titular del buzón puede registrar sus medios de contacto");
     if (a->ledger == NULL)
         return error_set(err, "receipts_unavailable",
                          "el servidor no tiene sello digital configurado; no puede emitir acuses");

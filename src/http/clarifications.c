@@ -23,12 +23,6 @@ clarification_json(const struct store_clarification *c)
                      http_json_instant(c->answered_at));
 }
 
-static const char *
-field(json_t *body, const char *name)
-{
-    return json_string_value(json_object_get(body, name));
-}
-
 static void
 post_clarification(struct http_request *req, struct http_response *resp)
 {
@@ -46,8 +40,8 @@ post_clarification(struct http_request *req, struct http_response *resp)
         return;
     }
     http_principal_actor(&req->principal, &who);
-    if (app_clarification_file(req->app, &who, field(body, "topic"), field(body, "text"), req->id,
-                               &c, &receipt, &err) != 0) {
+    if (app_clarification_file(req->app, &who, http_json_str(body, "topic"),
+                               http_json_str(body, "text"), req->id, &c, &receipt, &err) != 0) {
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
@@ -110,7 +104,8 @@ post_answer(struct http_request *req, struct http_response *resp)
         return;
     }
     http_principal_actor(&req->principal, &who);
-    if (app_clarification_answer(req->app, &who, id, field(body, "text"), req->id, &c, &err) != 0) {
+    if (app_clarification_answer(req->app, &who, id, http_json_str(body, "text"), req->id, &c,
+                                 &err) != 0) {
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }

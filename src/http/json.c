@@ -62,3 +62,9 @@ http_json_body(struct http_request *req, struct error *err)
         http_arena_defer(req->arena, decref, root);
     return root;
 }
+
+const char *
+http_json_str(json_t *body, const char *name)
+{
+    return json_string_value(json_object_get(body, name));
+}

@@ -37,4 +37,8 @@ json_t *http_json_parse(const uint8_t *buf, size_t len, struct error *err);
  */
 json_t *http_json_body(struct http_request *req, struct error *err);
 
+/* The string member name (in) of object body (in), borrowed from it; NULL when absent or not a
+ * string. */
+const char *http_json_str(json_t *body, const char *name);
+
 #endif

@@ -120,12 +120,6 @@ post_challenge(struct http_request *req, struct http_response *resp)
                                  "canonical", "||buzon-login|1|NONCE|RFC|INSTANT||"));
 }
 
-static const char *
-field(json_t *body, const char *name)
-{
-    return json_string_value(json_object_get(body, name));
-}
-
 /* Set-Cookie for a browser: never readable by scripts, sent only over TLS, same site only. */
 static void
 set_cookie(struct http_request *req, struct http_response *resp, const char *token,
@@ -185,17 +179,17 @@ post_login(struct http_request *req, struct http_response *resp)
         http_problem_error(req, resp, &err, NULL, 0);
         return;
     }
-    rq = (struct app_login_request){field(body, "certificate"),
-                                    field(body, "signature"),
-                                    field(body, "rfc"),
-                                    field(body, "instant"),
-                                    field(body, "nonce"),
+    rq = (struct app_login_request){http_json_str(body, "certificate"),
+                                    http_json_str(body, "signature"),
+                                    http_json_str(body, "rfc"),
+                                    http_json_str(body, "instant"),
+                                    http_json_str(body, "nonce"),
                                     req->peer,
                                     req->id,
                                     false};
     /* "as": "staff" opens an official's session; absent (or "particular") a particular's. */
     if (json_object_get(body, "as") != NULL) {
-        const char *as = field(body, "as");
+        const char *as = http_json_str(body, "as");
 
         if (as == NULL || (strcmp(as, "staff") != 0 && strcmp(as, "particular") != 0)) {
             http_problem(req, resp, 422, "login_request_invalid",

@@ -26,12 +26,6 @@ get_terms(struct http_request *req, struct http_response *resp)
                                  "||buzon-terminos|1|VERSION|SHA256|RFC|INSTANT||"));
 }
 
-static const char *
-field(json_t *body, const char *name)
-{
-    return json_string_value(json_object_get(body, name));
-}
-
 static void
 post_terms(struct http_request *req, struct http_response *resp)
 {
@@ -50,9 +44,10 @@ post_terms(struct http_request *req, struct http_response *resp)
         return;
     }
     http_principal_actor(&req->principal, &who);
-    rq = (struct app_terms_request){field(body, "version"),   field(body, "sha256"),
-                                    field(body, "instant"),   field(body, "certificate"),
-                                    field(body, "signature"), req->id};
+    rq = (struct app_terms_request){
+        http_json_str(body, "version"),   http_json_str(body, "sha256"),
+        http_json_str(body, "instant"),   http_json_str(body, "certificate"),
+        http_json_str(body, "signature"), req->id};
     log_rfc_hash(who.rfc, rfc_hash);
     if (app_terms_sign(req->app, &who, &rq, &receipt, &err) != 0) {
         log_info("terms_refused", LOG_STR("request_id", req->id), LOG_STR("code", err.code),
